@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources of the sovereign cloud: one concern per module."""

@@ -1,0 +1,41 @@
+"""Config pieces shared by every kind of stack."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Base of every config model: unknown keys are errors (a typo never silently drops a value)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class DualStackRange(Strict):
+    """An IPv4 range and an IPv6 range, allocated together."""
+
+    ipv4: ipaddress.IPv4Network
+    ipv6: ipaddress.IPv6Network
+
+    def networks(self) -> tuple[ipaddress.IPv4Network, ipaddress.IPv6Network]:
+        return (self.ipv4, self.ipv6)
+
+
+class Quotas(Strict):
+    """Per-project quotas on one site. Negative values are refused (no 'unlimited' -1 either)."""
+
+    instances: int = Field(default=10, ge=0)
+    cores: int = Field(default=20, ge=0)
+    ram_gib: int = Field(default=64, ge=0, alias="ramGiB")
+    volumes: int = Field(default=20, ge=0)
+    gigabytes: int = Field(default=1000, ge=0)
+    snapshots: int = Field(default=20, ge=0)
+    networks: int = Field(default=4, ge=0)
+    subnets: int = Field(default=8, ge=0)
+    routers: int = Field(default=2, ge=0)
+    ports: int = Field(default=100, ge=0)
+    security_groups: int = Field(default=20, ge=0, alias="securityGroups")
+    security_group_rules: int = Field(default=200, ge=0, alias="securityGroupRules")
+    floating_ips: int = Field(default=0, ge=0, le=0, alias="floatingIps")

@@ -1,0 +1,140 @@
+"""Read a stack's `sovcloud:*` config, validate it whole, and fail before any resource exists.
+
+Structure and types are checked by the pydantic models of each stack kind; facts that need the
+catalogue (known sites, EU countries, ranges inside the plan, no overlaps) by each model's
+`problems(catalogue)`. Either way the error names the stack file and the exact key.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import pulumi
+import pulumi.runtime.config
+from pydantic import BaseModel, ValidationError
+
+from infra.catalogue import Catalogue, load_catalogue
+from infra.config.errors import ConfigError, dotted, from_validation_error
+
+PROJECT = "sovcloud"
+STACK_CONFIG_DIR = "stacks"
+
+
+class KindModel(Protocol):
+    """What every stack kind's config model provides beyond pydantic validation."""
+
+    def problems(self, catalogue: Catalogue) -> list[tuple[tuple[int | str, ...], str]]: ...
+
+
+# Stack kinds -> (module under infra.config, model class). Each kind's model lives in its own module.
+KINDS: dict[str, tuple[str, str]] = {
+    "platform": ("infra.config.platform", "PlatformConfig"),
+    "tenant": ("infra.config.tenant", "TenantConfig"),
+    "bootstrap": ("infra.config.bootstrap", "BootstrapConfig"),
+}
+
+
+def _model_for(kind: str) -> type[BaseModel]:
+    module_name, class_name = KINDS[kind]
+    model: type[BaseModel] = getattr(importlib.import_module(module_name), class_name)
+    return model
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """A validated stack config: its kind and the model of that kind."""
+
+    kind: str
+    file: str
+    model: BaseModel
+
+
+def stack_file_for(stack: str) -> str:
+    return f"{STACK_CONFIG_DIR}/Pulumi.{stack}.yaml"
+
+
+def _allowed_keys(model: type[BaseModel]) -> dict[tuple[int | str, ...], list[str]]:
+    """Field names (and aliases) per location, for 'did you mean' hints. Only the top level and
+    nested models reachable without lists or dicts are known statically; that covers most typos."""
+    allowed: dict[tuple[int | str, ...], list[str]] = {}
+
+    def walk(cls: type[BaseModel], loc: tuple[int | str, ...]) -> None:
+        names: list[str] = []
+        for name, field in cls.model_fields.items():
+            names.append(field.alias or name)
+            annotation = field.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, (*loc, field.alias or name))
+        allowed[loc] = names
+
+    walk(model, ())
+    return allowed
+
+
+def parse_stack_config(raw: Mapping[str, Any], file: str, catalogue: Catalogue | None = None) -> StackConfig:
+    """Validate raw config (`project:key` -> value; structured values as objects or JSON strings)."""
+    catalogue = catalogue or load_catalogue()
+    kinds = KINDS
+    prefix = f"{PROJECT}:"
+    problems: list[tuple[str, str]] = []
+    for key in raw:
+        namespace = key.split(":", 1)[0]
+        if namespace in ("openstack", "kubernetes", "keycloak"):
+            problems.append((key, "default providers are never used; configure the site in the catalogue"))
+        elif key.startswith(prefix) and key[len(prefix) :] not in ("kind", *kinds):
+            problems.append((key, f"unknown key (valid keys: {prefix}kind, {', '.join(prefix + k for k in kinds)})"))
+    kind = _decode(raw.get(f"{prefix}kind"))
+    if kind not in kinds:
+        problems.append((f"{prefix}kind", f"must be one of {', '.join(kinds)} (got {kind!r})"))
+        raise ConfigError(file, problems)
+    body_key = f"{prefix}{kind}"
+    for other in kinds:
+        if other != kind and f"{prefix}{other}" in raw:
+            problems.append((f"{prefix}{other}", f"does not belong in a {kind} stack"))
+    if body_key not in raw:
+        problems.append((body_key, "required key is missing"))
+    if problems:
+        raise ConfigError(file, problems)
+    model_type = _model_for(str(kind))
+    try:
+        model = model_type.model_validate(_decode(raw[body_key]))
+    except ValidationError as error:
+        raise from_validation_error(file, body_key, error, _allowed_keys(model_type)) from None
+    check: Callable[[Catalogue], list[tuple[tuple[int | str, ...], str]]] = model.problems  # type: ignore[attr-defined]
+    semantic = [(dotted(body_key, loc), message) for loc, message in check(catalogue)]
+    if semantic:
+        raise ConfigError(file, semantic)
+    return StackConfig(kind=str(kind), file=file, model=model)
+
+
+def load_stack_config() -> StackConfig:
+    """The running stack's config, as the engine handed it to the program."""
+    raw = dict(pulumi.runtime.config.CONFIG.get())
+    return parse_stack_config(raw, stack_file_for(pulumi.get_stack()))
+
+
+def read_stack_file(path: Path) -> dict[str, Any]:
+    """A stack file's `config:` block, as `project:key` -> value (structured values kept as objects)."""
+    import yaml
+
+    with path.open(encoding="utf-8") as stream:
+        document = yaml.safe_load(stream) or {}
+    config = document.get("config") or {}
+    if not isinstance(config, dict):
+        raise ConfigError(str(path), [("config", "must be a mapping")])
+    return {(k if ":" in k else f"{PROJECT}:{k}"): v for k, v in config.items()}
+
+
+def _decode(value: Any) -> Any:
+    """Structured config reaches the program JSON-encoded; stack files hold it as objects."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

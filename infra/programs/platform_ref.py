@@ -1,0 +1,24 @@
+"""What a tenant stack reads from the platform stack: the transit network of each site."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pulumi
+
+
+class PlatformReference:
+    """A `StackReference` to the platform stack with typed accessors for its exports."""
+
+    def __init__(self, stack_name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.reference = pulumi.StackReference(stack_name, opts=opts)
+
+    def _transit(self, site: str, field: str) -> pulumi.Output[Any]:
+        transit = self.reference.require_output("transit")
+        return transit.apply(lambda value: cast(dict[str, Any], value)[site][field])
+
+    def transit_network_id(self, site: str) -> pulumi.Output[str]:
+        return cast(pulumi.Output[str], self._transit(site, "networkId"))
+
+    def transit_subnet_ids(self, site: str) -> pulumi.Output[list[str]]:
+        return cast(pulumi.Output[list[str]], self._transit(site, "subnetIds"))

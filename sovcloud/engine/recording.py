@@ -1,0 +1,85 @@
+"""What the offline engine records: every registration's raw request, as the engine receives it.
+
+`MockResourceArgs` lacks parent, protect and dependencies; a `MockMonitor` subclass sees the raw
+`RegisterResourceRequest` with all of them (pulumi-engine-facts.md), so that is where we listen.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockMonitor, Mocks
+
+
+@dataclass
+class Registration:
+    """One RegisterResource/ReadResource call, in wire form (camelCase inputs, unknown sentinels)."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str
+    provider_ref: str  # "urn::id" as the SDK sends it, "" when no explicit provider
+    inputs: dict[str, Any]
+    protect: bool = False
+    retain_on_delete: bool = False
+    dependencies: tuple[str, ...] = ()
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    read: bool = False
+
+
+class RecordingMonitor(MockMonitor):
+    """The SDK's mock monitor, plus a faithful record of each request and the stack's exports."""
+
+    def __init__(self, mocks: Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            record = Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                parent=request.parent,
+                provider_ref=request.provider,
+                inputs=json_format.MessageToDict(request.object),
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                dependencies=tuple(request.dependencies),
+                property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
+            )
+            with self._lock:
+                self.registrations.append(record)
+        return response
+
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().ReadResource(request)
+        record = Registration(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            custom=True,
+            parent=request.parent,
+            provider_ref=request.provider,
+            inputs=json_format.MessageToDict(request.properties),
+            dependencies=tuple(request.dependencies),
+            read=True,
+        )
+        with self._lock:
+            self.registrations.append(record)
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        if "::pulumi:pulumi:Stack::" in request.urn:
+            with self._lock:
+                self.stack_outputs = json_format.MessageToDict(request.outputs)
+        return super().RegisterResourceOutputs(request)

@@ -1,0 +1,106 @@
+"""Stack files as the CLI reads them: `stacks/Pulumi.<stack>.yaml` and the config the program sees."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SECRET_PLACEHOLDER = "[secret]"
+
+
+@dataclass(frozen=True)
+class Project:
+    """The parts of Pulumi.yaml the offline run needs."""
+
+    root: Path
+    name: str
+    main: Path
+    stack_config_dir: Path
+    backend_url: str | None
+
+    @classmethod
+    def load(cls, root: Path) -> Project:
+        with (root / "Pulumi.yaml").open(encoding="utf-8") as stream:
+            document = yaml.safe_load(stream) or {}
+        backend = document.get("backend") or {}
+        return cls(
+            root=root,
+            name=str(document["name"]),
+            main=root / str(document.get("main") or "."),
+            stack_config_dir=root / str(document.get("stackConfigDir") or "."),
+            backend_url=backend.get("url") if isinstance(backend, dict) else None,
+        )
+
+
+@dataclass(frozen=True)
+class StackFile:
+    """One stack file and the config the engine would hand the program (`PULUMI_CONFIG` form)."""
+
+    stack: str
+    path: Path
+    config: dict[str, str] = field(default_factory=dict)  # project:key -> string (structured = JSON)
+    secret_keys: tuple[str, ...] = ()
+    document: dict[str, Any] = field(default_factory=dict)
+
+
+def _as_config_string(value: Any) -> str:
+    """What the engine passes: strings as they are, booleans lowercase, structures as JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
+
+
+def _strip_secure(value: Any, path: str, secrets: list[str]) -> Any:
+    """Replace `secure:` ciphertexts by a placeholder: offline there is no passphrase to decrypt them."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            secrets.append(path)
+            return SECRET_PLACEHOLDER
+        return {k: _strip_secure(v, f"{path}.{k}", secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_secure(v, f"{path}[{i}]", secrets) for i, v in enumerate(value)]
+    return value
+
+
+def load_stack_file(path: Path, project: str) -> StackFile:
+    with path.open(encoding="utf-8") as stream:
+        document = yaml.safe_load(stream) or {}
+    if not isinstance(document, dict):
+        document = {}
+    raw_config = document.get("config") or {}
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in (raw_config.items() if isinstance(raw_config, dict) else []):
+        full_key = key if ":" in key else f"{project}:{key}"
+        nested_secrets: list[str] = []
+        plain = _strip_secure(value, full_key, nested_secrets)
+        if nested_secrets:
+            secret_keys.append(full_key)
+        config[full_key] = _as_config_string(plain)
+    stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+    return StackFile(stack=stack, path=path, config=config, secret_keys=tuple(secret_keys), document=document)
+
+
+def discover_stacks(stack_dir: Path, project: str, names: list[str] | None = None) -> list[StackFile]:
+    """Every `Pulumi.<stack>.yaml` (platform first, then by name), or just the named ones."""
+    if names:
+        paths = []
+        for name in names:
+            candidate = Path(name)
+            if not candidate.suffix:
+                candidate = stack_dir / f"Pulumi.{name}.yaml"
+            if not candidate.is_file():
+                raise FileNotFoundError(f"no stack file {candidate} (stacks live in {stack_dir})")
+            paths.append(candidate)
+    else:
+        paths = sorted(stack_dir.glob("Pulumi.*.yaml"))
+    files = [load_stack_file(path, project) for path in paths]
+    return sorted(files, key=lambda f: (f.stack != "platform", f.stack))
