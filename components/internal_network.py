@@ -73,9 +73,7 @@ class InternalNetwork(pulumi.ComponentResource):
             tenant_id=args.project_id,
             opts=child,
         )
-        self.register_outputs(
-            {"network_id": self.network.id, "subnet_ids": [self.subnet_v4.id, self.subnet_v6.id]}
-        )
+        self.register_outputs({"network_id": self.network.id, "subnet_ids": [self.subnet_v4.id, self.subnet_v6.id]})
 
     @property
     def subnets(self) -> list[openstack.networking.Subnet]:

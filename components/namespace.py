@@ -49,7 +49,10 @@ class IsolatedNamespace(pulumi.ComponentResource):
             opts=child,
         )
         in_ns = pulumi.ResourceOptions(parent=self, depends_on=[self.namespace])
-        meta = lambda suffix: k8s.meta.v1.ObjectMetaArgs(name=suffix, namespace=ns)  # noqa: E731
+
+        def meta(object_name: str) -> k8s.meta.v1.ObjectMetaArgs:
+            return k8s.meta.v1.ObjectMetaArgs(name=object_name, namespace=ns)
+
         everything = k8s.meta.v1.LabelSelectorArgs()
         k8s.networking.v1.NetworkPolicy(
             f"{name}-default-deny",

@@ -81,7 +81,9 @@ class OperationsSplit(pulumi.ComponentResource):
         self.sites = {
             entry.site.key: SiteAccess(
                 f"{name}-{entry.site.key}",
-                SiteAccessArgs(site=entry.site, catalogue=args.catalogue, platform_project_id=entry.platform_project_id),
+                SiteAccessArgs(
+                    site=entry.site, catalogue=args.catalogue, platform_project_id=entry.platform_project_id
+                ),
                 pulumi.ResourceOptions(parent=self, providers=entry.providers.all),
             )
             for entry in args.sites

@@ -59,7 +59,9 @@ class Site(pulumi.ComponentResource):
         self.networks = {
             net.name: InternalNetwork(
                 f"{name}-{net.name}",
-                InternalNetworkArgs(site=args.site, ipv4=net.ipv4, ipv6=net.ipv6, project_id=self.project.id, dns=net.dns),
+                InternalNetworkArgs(
+                    site=args.site, ipv4=net.ipv4, ipv6=net.ipv6, project_id=self.project.id, dns=net.dns
+                ),
                 child,
             )
             for net in args.config.networks
@@ -67,7 +69,9 @@ class Site(pulumi.ComponentResource):
         for namespace in args.namespaces:
             IsolatedNamespace(
                 f"{name}-ns-{namespace}",
-                IsolatedNamespaceArgs(namespace=namespace, region=args.site.kubernetes_region, labels={"sovcloud.eu/tier": "platform"}),
+                IsolatedNamespaceArgs(
+                    namespace=namespace, region=args.site.kubernetes_region, labels={"sovcloud.eu/tier": "platform"}
+                ),
                 child,
             )
         self.register_outputs(

@@ -136,7 +136,9 @@ class Catalogue(_Frozen):
                 )
             for name, net in (("ipv4", site.ipv4), ("ipv6", site.ipv6)):
                 if not self.in_plan(net):
-                    found.append((("sites", key, name), f"{net} is outside the federation plan {plan.ipv4}/{plan.ipv6}"))
+                    found.append(
+                        (("sites", key, name), f"{net} is outside the federation plan {plan.ipv4}/{plan.ipv6}")
+                    )
             for pool_name, pool in (("platform", site.pools.platform), ("tenants", site.pools.tenants)):
                 for version, net in (("ipv4", pool.ipv4), ("ipv6", pool.ipv6)):
                     if not site.contains(net):

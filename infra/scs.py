@@ -57,7 +57,9 @@ def parse_flavor_name(name: str) -> FlavorSpec:
     """Parse an scs-0100 name; a ValueError explains what is wrong."""
     match = _NAME.match(name)
     if not match:
-        raise ValueError(f"{name!r} is not an SCS flavor name (scs-0100: SCS-<n><L|V|T|C>[i]-<ram>[u][o][-<disk>[n|h|s|p]])")
+        raise ValueError(
+            f"{name!r} is not an SCS flavor name (scs-0100: SCS-<n><L|V|T|C>[i]-<ram>[u][o][-<disk>[n|h|s|p]])"
+        )
     ram = float(match["ram"])
     if ram >= 10 and not ram.is_integer():
         raise ValueError(f"{name!r}: half GiB steps are only allowed below 10 GiB (scs-0100)")

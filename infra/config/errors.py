@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from pydantic import ValidationError
 
@@ -30,7 +30,7 @@ def dotted(prefix: str, loc: Iterable[int | str]) -> str:
 
 
 def from_validation_error(
-    file: str, prefix: str, error: ValidationError, allowed: dict[tuple[int | str, ...], Iterable[str]] | None = None
+    file: str, prefix: str, error: ValidationError, allowed: Callable[[tuple[int | str, ...]], list[str]] | None = None
 ) -> ConfigError:
     """Turn pydantic's report into our one-line-per-problem form, with a hint for typos."""
     problems: list[tuple[str, str]] = []
@@ -39,7 +39,7 @@ def from_validation_error(
         message = str(item["msg"]).removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown key"
-            parent_fields = (allowed or {}).get(loc[:-1], ())
+            parent_fields = allowed(loc[:-1]) if allowed else []
             guess = difflib.get_close_matches(str(loc[-1]), list(parent_fields), n=1)
             if guess:
                 message += f" (did you mean {guess[0]!r}?)"

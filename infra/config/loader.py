@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import types
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,22 +60,38 @@ def stack_file_for(stack: str) -> str:
     return f"{STACK_CONFIG_DIR}/Pulumi.{stack}.yaml"
 
 
-def _allowed_keys(model: type[BaseModel]) -> dict[tuple[int | str, ...], list[str]]:
-    """Field names (and aliases) per location, for 'did you mean' hints. Only the top level and
-    nested models reachable without lists or dicts are known statically; that covers most typos."""
-    allowed: dict[tuple[int | str, ...], list[str]] = {}
+def _allowed_keys(model: type[BaseModel]) -> Callable[[tuple[int | str, ...]], list[str]]:
+    """Field names (aliases first) valid at a location of the config, for 'did you mean' hints."""
 
-    def walk(cls: type[BaseModel], loc: tuple[int | str, ...]) -> None:
-        names: list[str] = []
-        for name, field in cls.model_fields.items():
-            names.append(field.alias or name)
-            annotation = field.annotation
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                walk(annotation, (*loc, field.alias or name))
-        allowed[loc] = names
+    def at(loc: tuple[int | str, ...]) -> list[str]:
+        annotation: Any = model
+        for part in loc:
+            annotation = _step(annotation, part)
+            if annotation is None:
+                return []
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return [field.alias or name for name, field in annotation.model_fields.items()]
+        return []
 
-    walk(model, ())
-    return allowed
+    return at
+
+
+def _step(annotation: Any, part: int | str) -> Any:
+    """The type found one step down a location: a model's field, a dict's value, a sequence's item."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, field in annotation.model_fields.items():
+            if part in (name, field.alias):
+                return field.annotation
+        return None
+    args = [a for a in typing.get_args(annotation) if a is not type(None) and a is not Ellipsis]
+    origin = typing.get_origin(annotation)
+    if origin is dict and len(args) == 2:
+        return args[1]
+    if origin in (tuple, list) and args:
+        return args[0]
+    if origin in (typing.Union, types.UnionType):
+        return next((a for a in args if _step(a, part) is not None), None)
+    return None
 
 
 def parse_stack_config(raw: Mapping[str, Any], file: str, catalogue: Catalogue | None = None) -> StackConfig:
@@ -114,7 +132,8 @@ def parse_stack_config(raw: Mapping[str, Any], file: str, catalogue: Catalogue |
 
 def load_stack_config() -> StackConfig:
     """The running stack's config, as the engine handed it to the program."""
-    raw = dict(pulumi.runtime.config.CONFIG.get())
+    # The engine hands config over as PULUMI_CONFIG; tests and mocks set it in-process.
+    raw = {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
     return parse_stack_config(raw, stack_file_for(pulumi.get_stack()))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import re
 from typing import Literal
 
@@ -42,8 +43,8 @@ class ImageSpec(Strict):
     min_disk_gb: int = Field(alias="minDiskGB", ge=1)
     min_ram_mb: int = Field(alias="minRamMB", ge=0)
     hw_disk_bus: Literal["virtio", "scsi"] = Field(default="virtio", alias="hwDiskBus")
-    replace_frequency: Literal["yearly", "quarterly", "monthly", "weekly", "daily", "critical_bug", "never"] = (
-        Field(alias="replaceFrequency")
+    replace_frequency: Literal["yearly", "quarterly", "monthly", "weekly", "daily", "critical_bug", "never"] = Field(
+        alias="replaceFrequency"
     )
     provided_until: str = Field(alias="providedUntil")
     uuid_validity: str = Field(default="none", alias="uuidValidity")
@@ -97,7 +98,7 @@ class PlatformConfig(Strict):
         """What needs the catalogue: known sites, ranges in each site's platform pool, no overlaps,
         the scs-0104 standard image, and scs-0100 names for extra flavors."""
         found: list[Problem] = []
-        allocations = []
+        allocations: list[tuple[tuple[int | str, ...], ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
         for site_key, site_cfg in self.sites.items():
             if site_key not in catalogue.sites:
                 found.append(
@@ -125,7 +126,10 @@ class PlatformConfig(Strict):
             source = self.images[index].upstream_source
             if not source.startswith("https://cloud-images.ubuntu.com/noble/"):
                 found.append(
-                    (("images", index, "upstreamSource"), "must name its upstream https://cloud-images.ubuntu.com/noble/…")
+                    (
+                        ("images", index, "upstreamSource"),
+                        "must name its upstream https://cloud-images.ubuntu.com/noble/…",
+                    )
                 )
         for index, flavor in enumerate(self.extra_flavors):
             try:

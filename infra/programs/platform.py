@@ -34,7 +34,9 @@ def run(config: PlatformConfig, catalogue: Catalogue) -> None:
         FederationArgs(
             catalogue=catalogue,
             sites=tuple(
-                FederationSiteArgs(site=catalogue.site(key), providers=providers[key], platform_subnets=tuple(s.subnets))
+                FederationSiteArgs(
+                    site=catalogue.site(key), providers=providers[key], platform_subnets=tuple(s.subnets)
+                )
                 for key, s in sites.items()
             ),
         ),
@@ -44,7 +46,9 @@ def run(config: PlatformConfig, catalogue: Catalogue) -> None:
         OperationsSplitArgs(
             catalogue=catalogue,
             sites=tuple(
-                OperationsSplitSite(site=catalogue.site(key), providers=providers[key], platform_project_id=s.project.id)
+                OperationsSplitSite(
+                    site=catalogue.site(key), providers=providers[key], platform_project_id=s.project.id
+                )
                 for key, s in sites.items()
             ),
         ),

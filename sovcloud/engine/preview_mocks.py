@@ -30,9 +30,9 @@ class PreviewMocks(pulumi.runtime.Mocks):
             return args.resource_id, dict(args.inputs)
         return "", dict(args.inputs)  # preview: the ID of a resource about to be created is unknown
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[Any, Any]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         """Data-source reads (roles, images by name...) exist in the cloud: answer with a stable ID."""
         result = dict(args.args)
         name = str(result.get("name") or args.token.rsplit(":", 1)[-1])
         result.setdefault("id", f"{name}-id")
-        return result
+        return result, []

@@ -55,7 +55,7 @@ def run_stack(
     try:
         main = str(project.main)
         _sync_await(run_in_stack(lambda: _run_main(main)))
-    except Exception as exc:  # noqa: BLE001 - a failing program is a finding, not a crash of the check
+    except Exception as exc:
         error = exc
     finally:
         os.chdir(previous_cwd)

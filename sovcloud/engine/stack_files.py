@@ -78,7 +78,7 @@ def load_stack_file(path: Path, project: str) -> StackFile:
     raw_config = document.get("config") or {}
     config: dict[str, str] = {}
     secret_keys: list[str] = []
-    for key, value in (raw_config.items() if isinstance(raw_config, dict) else []):
+    for key, value in raw_config.items() if isinstance(raw_config, dict) else []:
         full_key = key if ":" in key else f"{project}:{key}"
         nested_secrets: list[str] = []
         plain = _strip_secure(value, full_key, nested_secrets)

@@ -1,0 +1,204 @@
+"""Routing: no router gateway to an external network, no route or subnet leaving the plan.
+
+Cross-site traffic flows through router *interfaces* on the transit network with routes to the
+partner's range; nothing has an external gateway. Subnets, their host routes, pools and DNS
+resolvers all stay inside the plan (a public resolver is a path to the internet).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, Final
+
+from pulumi_policy import Severity
+
+from .addresses import outside_plan
+from .framework import MANDATORY, Resource, Rule
+from .security_groups import NO_INTERNET
+from .values import UNKNOWN, flag, get, items, mapping, text
+
+ROUTER: Final = "openstack:networking/router:Router"
+ROUTER_ROUTE: Final = "openstack:networking/routerRoute:RouterRoute"
+ROUTER_ROUTES: Final = "openstack:networking/routerRoutesV2:RouterRoutesV2"
+SUBNET: Final = "openstack:networking/subnet:Subnet"
+SUBNET_ROUTE: Final = "openstack:networking/subnetRoute:SubnetRoute"
+SUBNET_POOL: Final = "openstack:networking/subnetPool:SubnetPool"
+CLUSTER_TEMPLATE: Final = "openstack:containerinfra/clusterTemplate:ClusterTemplate"
+
+
+def value_specs(r: Resource) -> dict[str, Any]:
+    specs = mapping(r.props.get("valueSpecs"))
+    return specs if isinstance(specs, dict) else {}
+
+
+def _router_gateway(r: Resource) -> Iterator[str]:
+    network = r.props.get("externalNetworkId")
+    if network is UNKNOWN:
+        yield (
+            "externalNetworkId could not be verified during preview (computed from another resource); "
+            "no router may have an external gateway"
+        )
+    elif text(network) is not None:
+        yield f"the router has an external gateway (externalNetworkId {network}); no router may have one"
+    for field in ("externalFixedIps", "externalSubnetIds"):
+        value = items(r.props.get(field))
+        if value is UNKNOWN or value:
+            yield f"{field} is set, which gives the router an address on an external network"
+    if flag(r.props.get("enableSnat")) is True:
+        yield "enableSnat is true: source NAT only exists towards an external gateway"
+    if any(key.lower() in {"external_gateway_info", "external_gateways"} for key in value_specs(r)):
+        yield "valueSpecs sets external_gateway_info: a raw external gateway"
+
+
+def _route(destination: Any, next_hop: Any, plan: Any, label: str) -> Iterator[str]:
+    for value, what in ((destination, f"{label} destination"), (next_hop, f"{label} next hop")):
+        message = outside_plan(value, plan, what)
+        if message:
+            yield message
+
+
+def _router_route(r: Resource) -> Iterator[str]:
+    yield from _route(r.props.get("destinationCidr"), r.props.get("nextHop"), r.catalogue.plan, "route")
+
+
+def _router_routes(r: Resource) -> Iterator[str]:
+    routes = items(r.props.get("routes"))
+    if routes is UNKNOWN:
+        yield "routes could not be verified during preview (unknown value)"
+        return
+    for index, route in enumerate(routes):
+        yield from _route(
+            get(route, "destinationCidr"), get(route, "nextHop"), r.catalogue.plan, f"routes[{index}]"
+        )
+
+
+def _host_routes_from_specs(r: Resource) -> Iterator[str]:
+    raw = value_specs(r).get("host_routes")
+    if raw is None:
+        return
+    routes: Any = raw
+    if isinstance(raw, str):
+        try:
+            routes = json.loads(raw)
+        except ValueError:
+            yield "valueSpecs host_routes could not be verified (not JSON)"
+            return
+    if not isinstance(routes, list):
+        yield "valueSpecs host_routes could not be verified (expected a list of {destination, nexthop})"
+        return
+    for index, route in enumerate(routes):
+        yield from _route(
+            get(route, "destination"), get(route, "nexthop"), r.catalogue.plan, f"valueSpecs host_routes[{index}]"
+        )
+
+
+def _subnet_route(r: Resource) -> Iterator[str]:
+    yield from _route(r.props.get("destinationCidr"), r.props.get("nextHop"), r.catalogue.plan, "host route")
+
+
+def _subnet_in_plan(r: Resource) -> Iterator[str]:
+    cidr = r.props.get("cidr")
+    if text(cidr) is None and cidr is not UNKNOWN:
+        if text(r.props.get("subnetpoolId")) is None and r.props.get("subnetpoolId") is not UNKNOWN:
+            yield "the subnet has neither a cidr nor a subnetpoolId, so its range cannot be verified"
+    else:
+        message = outside_plan(cidr, r.catalogue.plan, "cidr")
+        if message:
+            yield message
+    gateway = r.props.get("gatewayIp")
+    if gateway is not None and gateway != "":
+        message = outside_plan(gateway, r.catalogue.plan, "gatewayIp")
+        if message:
+            yield message
+    pools = items(r.props.get("allocationPools"))
+    if pools is UNKNOWN:
+        yield "allocationPools could not be verified during preview (unknown value)"
+    else:
+        for index, pool in enumerate(pools):
+            for end in ("start", "end"):
+                message = outside_plan(get(pool, end), r.catalogue.plan, f"allocationPools[{index}].{end}")
+                if message:
+                    yield message
+
+
+def _subnet_pool_in_plan(r: Resource) -> Iterator[str]:
+    prefixes = items(r.props.get("prefixes"))
+    if prefixes is UNKNOWN:
+        yield "prefixes could not be verified during preview (unknown value)"
+        return
+    for index, prefix in enumerate(prefixes):
+        message = outside_plan(prefix, r.catalogue.plan, f"prefixes[{index}]")
+        if message:
+            yield message
+
+
+def _subnet_dns(r: Resource) -> Iterator[str]:
+    servers = items(r.props.get("dnsNameservers"))
+    if servers is UNKNOWN:
+        yield "dnsNameservers could not be verified during preview (unknown value)"
+        return
+    for index, server in enumerate(servers):
+        message = outside_plan(server, r.catalogue.plan, f"dnsNameservers[{index}]")
+        if message:
+            yield message
+
+
+def _template_dns(r: Resource) -> Iterator[str]:
+    server = r.props.get("dnsNameserver")
+    if server is not None and server != "":
+        message = outside_plan(server, r.catalogue.plan, "dnsNameserver")
+        if message:
+            yield message
+
+
+RULES: Final = [
+    Rule(
+        name="router-has-no-external-gateway",
+        description="Routers have no external gateway, external fixed IP or SNAT: the federation has no internet.",
+        severity=Severity.CRITICAL,
+        enforcement=MANDATORY,
+        tags=("egress", "network", "openstack"),
+        framework=NO_INTERNET,
+        remediation=(
+            "Remove external_network_id / external_fixed_ips / enable_snat; connect sites through router "
+            "interfaces on the transit network with routes to the partner's range."
+        ),
+        checks={ROUTER: _router_gateway},
+    ),
+    Rule(
+        name="route-stays-in-plan",
+        description="Router routes and subnet host routes only lead to destinations and next hops in the plan.",
+        severity=Severity.CRITICAL,
+        enforcement=MANDATORY,
+        tags=("egress", "network", "openstack"),
+        framework=NO_INTERNET,
+        remediation="Route only to the partner site's range over a transit next hop; never a default route.",
+        checks={
+            ROUTER_ROUTE: _router_route,
+            ROUTER_ROUTES: _router_routes,
+            SUBNET_ROUTE: _subnet_route,
+            SUBNET: _host_routes_from_specs,
+        },
+    ),
+    Rule(
+        name="subnet-stays-in-plan",
+        description="Subnets, their gateways and allocation pools, and subnet pools lie inside the address plan.",
+        severity=Severity.HIGH,
+        enforcement=MANDATORY,
+        tags=("egress", "network", "openstack"),
+        framework=NO_INTERNET,
+        remediation="Allocate subnet ranges from the site's platform or tenant pool in federation.yaml.",
+        checks={SUBNET: _subnet_in_plan, SUBNET_POOL: _subnet_pool_in_plan},
+    ),
+    Rule(
+        name="subnet-dns-stays-in-plan",
+        description="Subnets hand out only the federation's DNS resolvers, never a public one.",
+        severity=Severity.HIGH,
+        enforcement=MANDATORY,
+        tags=("egress", "dns", "network", "openstack"),
+        framework=NO_INTERNET,
+        remediation="Set dns_nameservers to the site's DNS service addresses (federation.yaml services.dns).",
+        checks={SUBNET: _subnet_dns, CLUSTER_TEMPLATE: _template_dns},
+    ),
+]

@@ -1,0 +1,185 @@
+"""`sovcloud check`: run every stack's program offline, analyze it with the policy pack, gather one result.
+
+The flow (see README, "How a check runs"): project checks on the files -> for each stack, its
+program under the mock runtime (platform first, so tenants can read its exports) -> its records
+through the pack over gRPC (in a worker thread, overlapping the next stack's program) -> checks
+across stacks. One pack process serves every stack.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from infra.catalogue import Catalogue, load_catalogue
+from infra.config.errors import ConfigError
+from sovcloud.engine.records import to_records
+from sovcloud.engine.runner import StackRun, run_stack
+from sovcloud.engine.stack_files import Project, StackFile, discover_stacks
+from sovcloud.fleet_checks import NO_OVERLAP, subnet_overlaps
+from sovcloud.results import CheckResult, Finding, Level, PolicyInfo, ResourceRecord, Source, StackResult
+
+CONFIG_POLICY = PolicyInfo(
+    name="stack-config-is-valid",
+    description="The stack's configuration is validated before any resource is declared.",
+    enforcement_level=Level.MANDATORY,
+    severity="high",
+    tags=("config",),
+    remediation_steps="Fix the key named in the message; valid values are listed there.",
+)
+PROGRAM_POLICY = PolicyInfo(
+    name="program-runs",
+    description="The stack's Pulumi program runs to completion.",
+    enforcement_level=Level.MANDATORY,
+    severity="high",
+    tags=("config",),
+    remediation_steps="Run `pulumi preview` on the stack to see the full traceback.",
+)
+
+Progress = Callable[[str, str, StackResult | None], None]  # (event: start|done, stack, result)
+
+
+class Analyzer(Protocol):
+    pack_name: str
+    pack_version: str
+    policies: list[PolicyInfo]
+
+    def analyze_stack(self, stack: str, resources: list[ResourceRecord]) -> list[Finding]: ...
+
+
+@dataclass
+class CheckOptions:
+    project_root: Path
+    stacks: list[str] | None = None
+    policy_pack: Path | None = None  # None: the project's policies/ directory
+    policy_pack_config: Path | None = None
+    policies_enabled: bool = True
+    progress: Progress | None = None
+    extra_stack_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def error_findings(error: BaseException, stack_file: str) -> list[Finding]:
+    """A program that raised: config errors name file and key, anything else is one finding."""
+    if isinstance(error, ConfigError):
+        return [
+            Finding(
+                policy=CONFIG_POLICY.name,
+                level=Level.MANDATORY,
+                severity=CONFIG_POLICY.severity,
+                source=Source.CONFIG,
+                file=error.file,
+                key=key,
+                message=message,
+            )
+            for key, message in error.problems
+        ]
+    return [
+        Finding(
+            policy=PROGRAM_POLICY.name,
+            level=Level.MANDATORY,
+            severity=PROGRAM_POLICY.severity,
+            source=Source.PROGRAM,
+            file=stack_file,
+            message=f"{type(error).__name__}: {error}",
+        )
+    ]
+
+
+@contextlib.contextmanager
+def _policy_session(options: CheckOptions, project: Project) -> Iterator[Analyzer | None]:
+    if not options.policies_enabled:
+        yield None
+        return
+    from sovcloud.analyzer import PolicyPackSession
+
+    pack = options.policy_pack or project.root / "policies"
+    with PolicyPackSession(pack, project=project.name, config_file=options.policy_pack_config) as session:
+        yield session
+
+
+def _project_findings(project: Project, stack_files: list[StackFile]) -> tuple[list[Finding], list[PolicyInfo]]:
+    from sovcloud.project_checks import check_project, project_policies
+
+    return check_project(project.root, [f.path for f in stack_files]), list(project_policies())
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def run_check(options: CheckOptions) -> CheckResult:
+    """The whole check; never raises for a broken stack (that is a finding), only for a broken setup."""
+    root = options.project_root
+    project = Project.load(root)
+    result = CheckResult()
+    try:
+        catalogue = load_catalogue()
+    except ConfigError as error:
+        result.project_findings += error_findings(error, "infra/federation.yaml")
+        return result
+    stack_files = discover_stacks(project.stack_config_dir, project.name, options.stacks)
+    project_findings, project_policies = _project_findings(project, stack_files)
+    result.project_findings += project_findings
+    with _policy_session(options, project) as analyzer, ThreadPoolExecutor(max_workers=1) as worker:
+        if analyzer is not None:
+            result.pack_name, result.pack_version = analyzer.pack_name, analyzer.pack_version
+            result.policies = list(analyzer.policies)
+        result.policies += [*project_policies, CONFIG_POLICY, PROGRAM_POLICY, NO_OVERLAP]
+        exports: dict[str, dict[str, Any]] = dict(options.extra_stack_outputs)
+        pending: list[tuple[StackResult, Future[list[Finding]]]] = []
+        for stack_file in stack_files:
+            stack_result = _run_one(project, stack_file, catalogue, exports, options)
+            result.stacks.append(stack_result)
+            if analyzer is not None and stack_result.resources:
+                pending.append(
+                    (stack_result, worker.submit(analyzer.analyze_stack, stack_file.stack, stack_result.resources))
+                )
+            elif options.progress:
+                options.progress("done", stack_file.stack, stack_result)
+        for stack_result, future in pending:
+            for finding in future.result():
+                stack_result.findings.append(_located(finding, stack_result.file))
+            if options.progress:
+                options.progress("done", stack_result.stack, stack_result)
+    result.project_findings += subnet_overlaps(result.stacks, catalogue)
+    return result
+
+
+def _located(finding: Finding, file: str) -> Finding:
+    if finding.file:
+        return finding
+    from dataclasses import replace
+
+    return replace(finding, file=file)
+
+
+def _run_one(
+    project: Project,
+    stack_file: StackFile,
+    catalogue: Catalogue,
+    exports: dict[str, dict[str, Any]],
+    options: CheckOptions,
+) -> StackResult:
+    if options.progress:
+        options.progress("start", stack_file.stack, None)
+    file = _relative(stack_file.path, project.root)
+    kind = stack_file.config.get(f"{project.name}:kind", "unknown")
+    run: StackRun = run_stack(project, stack_file, stack_outputs=exports)
+    exports[stack_file.stack] = run.outputs
+    exports[f"organization/{project.name}/{stack_file.stack}"] = run.outputs
+    stack_result = StackResult(stack=stack_file.stack, file=file, kind=kind, outputs=run.outputs)
+    stack_result.duration_seconds = run.seconds
+    if run.error is not None:
+        stack_result.findings += error_findings(run.error, file)
+        return stack_result  # a failed program declares nothing that a real preview would analyze
+    stack_result.resources = to_records(
+        run.registrations, stack=stack_file.stack, project=project.name, catalogue=catalogue, config=stack_file.config
+    )
+    return stack_result
