@@ -96,6 +96,7 @@ class InterconnectSite(pulumi.ComponentResource):
             name=f"border-{args.site.key}-transit",
             network_id=self.transit_network.id,
             port_security_enabled=True,
+            no_security_groups=True,  # a router interface: security groups do not apply to it
             fixed_ips=[
                 openstack.networking.PortFixedIpArgs(subnet_id=subnet.id, ip_address=border_address(args.site, version))
                 for version, subnet in ((4, self.transit_subnets[0]), (6, self.transit_subnets[1]))

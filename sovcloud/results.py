@@ -107,6 +107,9 @@ class StackResult:
     findings: list[Finding] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     duration_seconds: float = 0.0
+    # Names of the policies known to have analyzed this stack (a real run's analyze summaries).
+    # None: every policy of the run analyzed every stack that declared resources (the offline check).
+    policies_run: tuple[str, ...] | None = None
 
     @property
     def passed(self) -> bool:
@@ -130,6 +133,8 @@ class CheckResult:
     pack_name: str = ""
     pack_version: str = ""
     project_findings: list[Finding] = field(default_factory=list)
+    # What a reader should know about how the result was obtained (e.g. event-log lines skipped).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pulumi
 
 from components.federation import Federation, FederationArgs, FederationSiteArgs
+from components.identity_provider import IdentityProvider, IdentityProviderArgs, keycloak_provider
+from components.keystone_federation.site_federation import SiteFederation, SiteFederationArgs
 from components.operations_split import OperationsSplit, OperationsSplitArgs, OperationsSplitSite
 from components.site import Site, SiteArgs
 from components.site_providers import SiteProviders, SiteProvidersArgs
@@ -53,11 +55,35 @@ def run(config: PlatformConfig, catalogue: Catalogue) -> None:
             ),
         ),
     )
+    # --- identity federation (issue 8): each site's Keystone trusts the realm; the realm itself when
+    # `sovcloud:platform.identity` holds the Keycloak service-account client (its secret `secure:`).
+    for key in sites:
+        SiteFederation(
+            f"keystone-federation-{key}",
+            SiteFederationArgs(site=catalogue.site(key), catalogue=catalogue, cloud=config.sites[key].cloud),
+        )
+    identity = getattr(config, "identity", None)  # becomes `config.identity` once PlatformConfig has the field
+    if identity is not None:
+        keycloak = keycloak_provider(
+            "identity-provider",
+            catalogue,
+            client_id=identity.client_id,
+            client_secret=identity.client_secret.get_secret_value(),
+            admin_realm=identity.admin_realm,
+        )
+        IdentityProvider(
+            "identity-provider", IdentityProviderArgs(catalogue=catalogue), pulumi.ResourceOptions(providers=[keycloak])
+        )
+    # --- end identity federation
     # What tenant stacks build on (read through a StackReference, see infra/programs/platform_ref.py).
     pulumi.export(
         "transit",
         {
-            key: {"networkId": end.transit_network.id, "subnetIds": [s.id for s in end.transit_subnets]}
+            key: {
+                "networkId": end.transit_network.id,
+                "subnetIds": [s.id for s in end.transit_subnets],
+                "routerId": end.router.id,
+            }
             for key, end in federation.ends.items()
         },
     )

@@ -22,3 +22,7 @@ class PlatformReference:
 
     def transit_subnet_ids(self, site: str) -> pulumi.Output[list[str]]:
         return cast(pulumi.Output[list[str]], self._transit(site, "subnetIds"))
+
+    def border_router_id(self, site: str) -> pulumi.Output[str]:
+        """The site's border router, where a tenant adds the route back to its own range."""
+        return cast(pulumi.Output[str], self._transit(site, "routerId"))

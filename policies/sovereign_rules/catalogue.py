@@ -112,7 +112,9 @@ def parse(data: Any) -> Catalogue:
     """A `Catalogue` from the YAML structure; raises `CatalogueError` naming the bad key."""
     if not isinstance(data, Mapping):
         raise CatalogueError("catalogue: expected a mapping at the top level")
-    plan_raw = data.get("address_plan", {}).get("federation", {}) if isinstance(data.get("address_plan"), Mapping) else {}
+    plan_raw = (
+        data.get("address_plan", {}).get("federation", {}) if isinstance(data.get("address_plan"), Mapping) else {}
+    )
     if not isinstance(plan_raw, Mapping) or not plan_raw:
         raise CatalogueError("catalogue address_plan.federation: expected {ipv4, ipv6}")
     plan = tuple(_network(plan_raw[k], f"address_plan.federation.{k}") for k in ("ipv4", "ipv6") if k in plan_raw)
@@ -218,9 +220,7 @@ _SITE_SCHEMA: Final[dict[str, Any]] = {
 }
 
 CATALOGUE_SCHEMA: Final[dict[str, Any]] = {
-    "description": (
-        "A partial federation catalogue (same shape as federation.yaml) deep-merged over the pack's copy."
-    ),
+    "description": ("A partial federation catalogue (same shape as federation.yaml) deep-merged over the pack's copy."),
     "type": "object",
     "properties": {
         "eu_countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},

@@ -212,8 +212,9 @@ def resource_from_stack(raw: Any, catalogue: Catalogue, config: Mapping[str, Any
         protect=bool(getattr(opts, "protect", False)),
         catalogue=catalogue,
         config=config,
-        parent=None if parent is None else Resource(str(parent.resource_type), str(parent.name), str(parent.urn),
-                                                    {}, None, False, catalogue, config),
+        parent=None
+        if parent is None
+        else Resource(str(parent.resource_type), str(parent.name), str(parent.urn), {}, None, False, catalogue, config),
         dependencies=tuple(str(getattr(d, "urn", "")) for d in deps),
         property_dependencies={str(k): tuple(str(getattr(d, "urn", "")) for d in v) for k, v in prop_deps.items()},
     )

@@ -118,7 +118,10 @@ def _crypto(r: Resource, *, ike: bool) -> Iterator[str]:
         yield f"authAlgorithm is {values['authAlgorithm']}; use sha256, sha384 or sha512"
     if values["pfs"] not in {None, *STRONG_PFS}:
         yield f"pfs is {values['pfs']}; use DH group 14 or stronger (14-21, 31)"
-    if not ike and (text(r.props.get("transformProtocol")) or "esp").lower() == "ah":
+    protocol = text(r.props.get("transformProtocol"))
+    if not ike and protocol is UNKNOWN:
+        yield "transformProtocol could not be verified during preview (unknown value)"
+    elif not ike and isinstance(protocol, str) and protocol.lower() == "ah":
         yield "transformProtocol is ah, which authenticates but does not encrypt; use esp"
 
 

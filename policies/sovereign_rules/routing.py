@@ -68,9 +68,7 @@ def _router_routes(r: Resource) -> Iterator[str]:
         yield "routes could not be verified during preview (unknown value)"
         return
     for index, route in enumerate(routes):
-        yield from _route(
-            get(route, "destinationCidr"), get(route, "nextHop"), r.catalogue.plan, f"routes[{index}]"
-        )
+        yield from _route(get(route, "destinationCidr"), get(route, "nextHop"), r.catalogue.plan, f"routes[{index}]")
 
 
 def _host_routes_from_specs(r: Resource) -> Iterator[str]:

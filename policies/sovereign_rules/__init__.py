@@ -1,0 +1,40 @@
+"""The sovereign cloud's CrossGuard rules, one module per concern; `policies()` builds them all."""
+
+from __future__ import annotations
+
+from pulumi_policy import Policy
+
+from . import (
+    access,
+    exposure,
+    guardrails,
+    images,
+    interconnect,
+    kubernetes,
+    kubernetes_supply_chain,
+    placement,
+    routing,
+    security_groups,
+)
+from .framework import Rule, StackRule
+
+MODULES = (
+    security_groups,
+    routing,
+    exposure,
+    interconnect,
+    images,
+    kubernetes,
+    kubernetes_supply_chain,
+    placement,
+    guardrails,
+    access,
+)
+
+
+def rules() -> list[Rule | StackRule]:
+    return [rule for module in MODULES for rule in module.RULES]
+
+
+def policies() -> list[Policy]:
+    return [rule.policy() for rule in rules()]

@@ -1,0 +1,56 @@
+"""Reports of a check, one module per format; each is a pure function of a CheckResult.
+
+render(result, "text" | "markdown" | "sarif" | "json", project_root=ROOT) -> str
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+from sovcloud.report.evidence import build_evidence
+from sovcloud.report.json_report import render_json
+from sovcloud.report.markdown import render_markdown
+from sovcloud.report.sarif import render_sarif
+from sovcloud.report.text import render_text
+from sovcloud.report.topology import AddressPlan, build_topology, plan_from_catalogue
+from sovcloud.results import CheckResult
+
+FORMATS = ("text", "markdown", "sarif", "json")
+
+
+def address_plan(project_root: Path) -> AddressPlan:
+    """The project's catalogue as the topology needs it (the shipped defaults if it cannot be read)."""
+    from infra.catalogue import CATALOGUE_FILE, load_catalogue
+    from infra.config.errors import ConfigError
+
+    path = project_root / "infra" / "federation.yaml"
+    try:
+        return plan_from_catalogue(load_catalogue(path if path.is_file() else CATALOGUE_FILE))
+    except (ConfigError, OSError, ValueError):
+        return AddressPlan()
+
+
+def tool_version() -> str:
+    try:
+        return metadata.version("sovcloud")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+def render(result: CheckResult, fmt: str, *, project_root: Path, color: bool = False) -> str:
+    """The report in one format; `color` only affects text (ANSI codes, for a terminal)."""
+    if fmt == "text":
+        return render_text(result, color=color)
+    evidence = build_evidence(result)
+    if fmt == "markdown":
+        topology = build_topology(result, address_plan(project_root))
+        return render_markdown(result, topology=topology, evidence=evidence)
+    if fmt == "sarif":
+        return render_sarif(result, project_root=project_root, evidence=evidence, tool_version=tool_version())
+    if fmt == "json":
+        return render_json(result, evidence)
+    raise ValueError(f"unknown report format {fmt!r} (valid: {', '.join(FORMATS)})")
+
+
+__all__ = ["FORMATS", "render"]
