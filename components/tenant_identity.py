@@ -37,6 +37,8 @@ class TenantIdentityArgs:
     catalogue: Catalogue
     groups: tuple[str, ...]  # the tenant's group names (config `groups[].name`)
     sites: tuple[TenantIdentitySite, ...]
+    # False when the stack has no Keycloak credential (`identity` unset): only the Keystone rules.
+    realm_groups: bool = True
 
     def __post_init__(self) -> None:
         for group in self.groups:
@@ -51,7 +53,7 @@ class TenantIdentityArgs:
 class TenantIdentity(pulumi.ComponentResource):
     """The tenant's realm groups, and its mapping rules on every site of the tenant."""
 
-    realm_group: keycloak.Group
+    realm_group: keycloak.Group | None
     realm_subgroups: dict[str, keycloak.Group]
     mapping_rules: dict[str, KeystoneMappingRules]
 
@@ -59,24 +61,27 @@ class TenantIdentity(pulumi.ComponentResource):
         super().__init__("sovcloud:tenant_identity:TenantIdentity", name, None, opts)
         realm = args.catalogue.identity_provider.realm
         parent_name = mapping_rules.tenant_group(args.tenant)
-        self.realm_group = keycloak.Group(
-            f"{name}-realm-group",
-            realm_id=realm,
-            name=parent_name,
-            attributes={"tenant": args.tenant},
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        self.realm_subgroups = {
-            group: keycloak.Group(
-                f"{name}-realm-group-{group}",
+        self.realm_group = None
+        self.realm_subgroups = {}
+        if args.realm_groups:
+            self.realm_group = keycloak.Group(
+                f"{name}-realm-group",
                 realm_id=realm,
-                parent_id=self.realm_group.id,
-                name=mapping_rules.tenant_member_group(args.tenant, group),
+                name=parent_name,
                 attributes={"tenant": args.tenant},
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            for group in args.groups
-        }
+            self.realm_subgroups = {
+                group: keycloak.Group(
+                    f"{name}-realm-group-{group}",
+                    realm_id=realm,
+                    parent_id=self.realm_group.id,
+                    name=mapping_rules.tenant_member_group(args.tenant, group),
+                    attributes={"tenant": args.tenant},
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+                for group in args.groups
+            }
         self.mapping_rules = {}
         if args.groups:  # a tenant without groups has nobody to map
             rules = mapping_rules.tenant_rules(args.catalogue, args.tenant, args.groups)

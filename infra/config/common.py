@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class Strict(BaseModel):
@@ -39,3 +39,11 @@ class Quotas(Strict):
     security_groups: int = Field(default=20, ge=0, alias="securityGroups")
     security_group_rules: int = Field(default=200, ge=0, alias="securityGroupRules")
     floating_ips: int = Field(default=0, ge=0, le=0, alias="floatingIps")
+
+
+class KeycloakAccess(Strict):
+    """How a stack's program reaches the federation's Keycloak: a service-account client, never a person."""
+
+    client_id: str = Field(alias="clientId", pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    client_secret: SecretStr = Field(alias="clientSecret")  # a `secure:` value in the stack file
+    admin_realm: str = Field(default="master", alias="adminRealm", min_length=1)

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 
 from infra.catalogue import Catalogue
 from infra.config.address_plan import Problem, outside, overlapping
-from infra.config.common import DualStackRange, Quotas, Strict
+from infra.config.common import DualStackRange, KeycloakAccess, Quotas, Strict
 from infra.scs import MANDATORY_FLAVORS, parse_flavor_name
 
 _NAME = r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"
@@ -93,6 +93,8 @@ class PlatformConfig(Strict):
     extra_flavors: tuple[str, ...] = Field(default=(), alias="extraFlavors")
     kubernetes: KubernetesPlatform = KubernetesPlatform()
     log_retention_days: int = Field(default=190, ge=183, alias="logRetentionDays")
+    # The federation's realm is declared when the platform is given Keycloak access.
+    identity: KeycloakAccess | None = None
 
     def problems(self, catalogue: Catalogue) -> list[Problem]:
         """What needs the catalogue: known sites, ranges in each site's platform pool, no overlaps,

@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 
 from infra.catalogue import Catalogue
 from infra.config.address_plan import Problem, outside, overlapping
-from infra.config.common import Quotas, Strict
+from infra.config.common import KeycloakAccess, Quotas, Strict
 from infra.scs import MANDATORY_FLAVORS, parse_flavor_name
 
 TENANT_NAME = r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"
@@ -166,6 +166,8 @@ class TenantConfig(Strict):
     volumes: tuple[Volume, ...] = ()
     object_storage: ObjectStorage = Field(default=ObjectStorage(), alias="objectStorage")
     kubernetes: Kubernetes = Kubernetes()
+    # Keycloak access for the tenant's realm group; without it only the Keystone side is declared.
+    identity: KeycloakAccess | None = None
 
     # --- what the program reads -------------------------------------------------------------------------
 

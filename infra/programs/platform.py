@@ -62,7 +62,7 @@ def run(config: PlatformConfig, catalogue: Catalogue) -> None:
             f"keystone-federation-{key}",
             SiteFederationArgs(site=catalogue.site(key), catalogue=catalogue, cloud=config.sites[key].cloud),
         )
-    identity = getattr(config, "identity", None)  # becomes `config.identity` once PlatformConfig has the field
+    identity = config.identity
     if identity is not None:
         keycloak = keycloak_provider(
             "identity-provider",

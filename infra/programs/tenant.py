@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pulumi
 
+from components.identity_provider import keycloak_provider
 from components.site_providers import SiteProviders, SiteProvidersArgs
 from components.tenant import Tenant, TenantArgs
+from components.tenant_identity import TenantIdentity, TenantIdentityArgs, TenantIdentitySite
 from infra.catalogue import Catalogue
 from infra.config.tenant import TenantConfig
 from infra.programs.platform_ref import PlatformReference
@@ -18,6 +20,7 @@ def run(config: TenantConfig, catalogue: Catalogue) -> None:
     }
     platform = PlatformReference(config.platform_stack)
     tenant = Tenant(config.name, TenantArgs(config=config, catalogue=catalogue, providers=providers, platform=platform))
+    _identity(config, catalogue, tenant)
     pulumi.export("tenant", config.name)
     pulumi.export("primarySite", config.primary_site)
     pulumi.export("failover", config.failover)
@@ -41,3 +44,35 @@ def run(config: TenantConfig, catalogue: Catalogue) -> None:
     )
     pulumi.export("containers", list(tenant.storage.containers))
     pulumi.export("volumes", list(tenant.storage.volumes))
+
+
+def _identity(config: TenantConfig, catalogue: Catalogue, tenant: Tenant) -> None:
+    """The tenant's federated login: its rules in each site's mapping, and its realm group when the
+    stack has Keycloak access."""
+    identity = config.identity
+    sites = tuple(
+        TenantIdentitySite(
+            site=catalogue.site(key),
+            cloud=config.sites[key].cloud,
+            keystone_groups=tuple(parts.project.groups.values()),
+        )
+        for key, parts in tenant.sites.items()
+    )
+    args = TenantIdentityArgs(
+        tenant=config.name,
+        catalogue=catalogue,
+        groups=tuple(group.name for group in config.groups),
+        sites=sites,
+        realm_groups=identity is not None,
+    )
+    opts = None
+    if identity is not None:
+        keycloak = keycloak_provider(
+            f"{config.name}-keycloak",
+            catalogue,
+            client_id=identity.client_id,
+            client_secret=identity.client_secret.get_secret_value(),
+            admin_realm=identity.admin_realm,
+        )
+        opts = pulumi.ResourceOptions(providers=[keycloak])
+    TenantIdentity(f"{config.name}-identity", args, opts)

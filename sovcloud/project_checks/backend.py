@@ -22,8 +22,12 @@ PULUMI_CLOUD_HOSTS = ("pulumi.com",)
 _TRUE = {"1", "t", "true", "yes"}
 
 
-def backend_problem(url: str | None, catalogue: Catalogue) -> str | None:
-    """Why `url` is not the federation's state backend, or None when it is."""
+def backend_problem(url: str | None, catalogue: Catalogue, *, allow_replica: bool = False) -> str | None:
+    """Why `url` is not the federation's state backend, or None when it is.
+
+    `allow_replica`: the replica site's twin container is acceptable too (a documented takeover,
+    when the primary site is lost); the project file always names the primary.
+    """
     fed = catalogue.state_backend
     hosts = federation_hosts(catalogue)
     expected_host = hosts.object_storage.get(fed.site, "")
@@ -53,7 +57,8 @@ def backend_problem(url: str | None, catalogue: Catalogue) -> str | None:
         return f"{url} has no endpoint: it would store state in AWS S3 (valid: {expected})"
     endpoint_parts = urlsplit(endpoint if "://" in endpoint else f"//{endpoint}")
     endpoint_host = (endpoint_parts.hostname or "").lower()
-    if endpoint_host != expected_host:
+    replica_host = hosts.object_storage.get(fed.replica_site, "")
+    if endpoint_host != expected_host and not (allow_replica and endpoint_host == replica_host):
         where = next((k for k, h in hosts.object_storage.items() if h == endpoint_host), None)
         if where is not None:
             return (

@@ -2,9 +2,10 @@
 
 Only fenced code blocks are read (what a user copies and runs), so prose may still name what never
 to do. Each `pulumi login <url>` / `--cloud-url <url>` / `PULUMI_BACKEND_URL=<url>` must be the
-federation's backend, or a `file://` state (the bootstrap's one-time local state); `--local` is the
-same as `file://~`. A bare `pulumi login` uses Pulumi.yaml's backend, which its own check covers.
-`PULUMI_ACCESS_TOKEN` is a Pulumi Cloud token: it has no place in our commands.
+federation's backend (its primary container, or the replica site's twin for a takeover), or a
+`file://` state (the bootstrap's one-time local state); `--local` is the same as `file://~`. A bare
+`pulumi login` uses Pulumi.yaml's backend, which its own check covers. Setting `PULUMI_ACCESS_TOKEN`
+(a Pulumi Cloud token) has no place in our commands; unsetting it does.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from infra.catalogue import Catalogue
 from sovcloud.project_checks.backend import backend_problem
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_ACCESS_TOKEN = re.compile(r"\bPULUMI_ACCESS_TOKEN=")
 _ENV_URL = re.compile(r"\bPULUMI_BACKEND_URL=(\"[^\"]*\"|'[^']*'|\S+)")
 
 
@@ -69,11 +71,11 @@ def _login_urls(line: str) -> Iterator[str]:
 
 def login_problems(text: str, catalogue: Catalogue) -> Iterator[tuple[int, str]]:
     for number, line in code_lines(text):
-        if "PULUMI_ACCESS_TOKEN" in line:
+        if _ACCESS_TOKEN.search(line):
             yield number, "uses PULUMI_ACCESS_TOKEN, a Pulumi Cloud token: log in to the federation's backend instead"
         for url in _login_urls(line):
             if url.startswith("file://") or "$" in url:
                 continue  # the bootstrap's local state; a shell variable cannot be judged here
-            problem = backend_problem(url, catalogue)
+            problem = backend_problem(url, catalogue, allow_replica=True)
             if problem:
                 yield number, f"login target: {problem}"

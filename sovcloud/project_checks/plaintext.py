@@ -40,6 +40,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _BLOB = re.compile(r"^[A-Za-z0-9+/_=-]{32,}$")
 _HEX = re.compile(r"^[0-9a-fA-F]{64,}$")
+# A long hex string under these names is a digest of public bytes (an image checksum), not a key.
+DIGEST_WORDS = frozenset({"sha", "md5", "checksum", "digest", "hash", "fingerprint"})
 
 
 def secret_by_name(name: str) -> bool:
@@ -62,7 +64,7 @@ def _entropy(text: str) -> float:
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
 
 
-def secret_by_shape(value: str) -> str | None:
+def secret_by_shape(value: str, name: str = "") -> str | None:
     for pattern, what in _PATTERNS:
         if pattern.search(value):
             return what
@@ -73,7 +75,8 @@ def secret_by_shape(value: str) -> str | None:
         return None
     text = value.strip()
     if _HEX.match(text):
-        return "a long hexadecimal key"
+        words = key_words(name)
+        return None if set(words) & DIGEST_WORDS else "a long hexadecimal key"
     if (
         _BLOB.match(text)
         and any(c.isdigit() for c in text)
@@ -94,7 +97,7 @@ def plaintext_problem(leaf: Leaf, name: str | None = None) -> str | None:
         return None
     names = [name] if name else [part for part in leaf.path if isinstance(part, str)]
     if isinstance(leaf.value, str):
-        shape = secret_by_shape(value)
+        shape = secret_by_shape(value, names[-1] if names else "")
         if shape:
             return f"holds {shape} in plaintext; set it with `pulumi config set --secret`"
     # The nearest name: a list's items take the list's key (`tokens: [...]`).

@@ -62,9 +62,7 @@ def _stack(lines: list[str], stack: StackResult, style: _Style, view: ResultView
     timing = f", {stack.duration_seconds:.1f} s" if stack.duration_seconds else ""
     lines.append(f"{style(stack.stack, 'bold')}  {verdict}  ({stack.kind}, {stack.file}, {total} resources{timing})")
     if not by_site:
-        lines.append(
-            "  declares nothing (its program did not run to completion)" if findings else "  declares nothing"
-        )
+        lines.append("  declares nothing (its program did not run to completion)" if findings else "  declares nothing")
     for site in site_order(by_site):
         records = by_site[site]
         title = "no site" if site == "-" else f"site {site}"
@@ -76,9 +74,7 @@ def _stack(lines: list[str], stack: StackResult, style: _Style, view: ResultView
         ran = sum(1 for t in view.tallies(stack) if t.ran)
         lines.append(f"  policies: {ran} ran, no findings" if ran else "  policies: none ran")
     else:
-        lines.append(
-            f"  policies: {blocking_count(findings)} blocking, {advisory_count(findings)} advisory"
-        )
+        lines.append(f"  policies: {blocking_count(findings)} blocking, {advisory_count(findings)} advisory")
         _findings(lines, findings, style, view, "    ")
     lines.append("")
 

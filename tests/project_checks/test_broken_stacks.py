@@ -210,6 +210,7 @@ ALLOWED: list[tuple[str, Any]] = [
     ("an empty password", in_tenant("password", "")),
     ("a digest-pinned image path", in_tenant("workload", "finance/portal@sha256:" + "ab" * 32)),
     ("a version string", in_tenant("release", "v2.3.1")),
+    ("an image checksum", in_tenant("checksumSha256", "9f" * 32)),
 ]
 
 

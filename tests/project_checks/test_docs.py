@@ -37,7 +37,9 @@ def test_the_federation_login_and_the_bootstrap_local_state_pass(scratch: Scratc
             f"pulumi login '{FEDERATION}'",
             'PULUMI_BACKEND_URL="file://$HOME/.sovcloud-bootstrap" pulumi up --stack bootstrap',
             "pulumi login --local  # bootstrap only",
+            "unset PULUMI_BACKEND_URL PULUMI_ACCESS_TOKEN",
             "pulumi login file://~/.sovcloud-bootstrap && pulumi stack ls",
+            "export PULUMI_BACKEND_URL='s3://sovcloud-state?endpoint=https://swift.eu-lu-1.sov.internal'  # takeover",
         )
     )
     assert scratch.check() == []

@@ -116,6 +116,16 @@ POLICIES = [
         remediation_steps="Fix the key named in the message.",
     ),
     PolicyInfo(
+        name="state-backend-in-federation",
+        description="The project's state backend is the federation's own object storage.",
+        enforcement_level=Level.MANDATORY,
+        severity="critical",
+        tags=("state",),
+        remediation_steps="Set Pulumi.yaml `backend.url` to the federation's s3:// URL.",
+        framework=Framework("SecNumCloud", "3.2", "19.2.d", ""),
+        policy_type="stack",
+    ),
+    PolicyInfo(
         name="subnets-do-not-overlap-across-stacks",
         description="No two subnets of any two stacks overlap.",
         enforcement_level=Level.MANDATORY,
@@ -343,12 +353,21 @@ def build_result() -> CheckResult:
         resource_name="acme-lu-v4",
         resource_type=SUBNET,
     )
+    backend_finding = Finding(
+        policy="state-backend-in-federation",
+        level=Level.MANDATORY,
+        severity="critical",
+        source=Source.PROJECT,
+        message="backend.url is https://api.pulumi.com (Pulumi Cloud)",
+        file="Pulumi.yaml",
+        key="backend.url",
+    )
     return CheckResult(
         stacks=[platform_stack(), tenant_stack(), broken_stack()],
         policies=list(POLICIES),
         pack_name="sovereign-cloud",
         pack_version="1.0.0",
-        project_findings=[project_finding],
+        project_findings=[project_finding, backend_finding],
     )
 
 
@@ -362,7 +381,10 @@ def project(tmp_path: Path) -> Path:
     """A scratch project holding the fixture's stack files (lines are looked up there)."""
     stacks = tmp_path / "stacks"
     stacks.mkdir()
-    (tmp_path / "Pulumi.yaml").write_text("name: sovcloud\nruntime: python\nstackConfigDir: stacks\n", encoding="utf-8")
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: sovcloud\nruntime: python\nstackConfigDir: stacks\nbackend:\n  url: https://api.pulumi.com\n",
+        encoding="utf-8",
+    )
     (stacks / "Pulumi.platform.yaml").write_text(PLATFORM_FILE, encoding="utf-8")
     (stacks / "Pulumi.tenant-acme.yaml").write_text(TENANT_FILE, encoding="utf-8")
     (stacks / "Pulumi.tenant-broken.yaml").write_text(BROKEN_FILE, encoding="utf-8")

@@ -46,8 +46,9 @@ def test_met_violated_not_evidenced_and_not_checkable_per_stack(result: CheckRes
         "platform": Status.MET,
         "tenant-acme": Status.VIOLATED,
         "tenant-broken": Status.NOT_EVIDENCED,  # its program never ran: nothing was analyzed
-        "(project)": Status.VIOLATED,  # the project's overlap check evidences isolation too
     }
+    technical = statuses(result, "SecNumCloud 19.2.d")
+    assert technical["(project)"] is Status.VIOLATED  # the state backend check, about Pulumi.yaml
     backups = statuses(result, "SecNumCloud 12.5.d")
     assert backups["tenant-acme"] is Status.MET  # an advisory finding does not block
     assert set(statuses(result, "SecNumCloud 9.7.d").values()) == {Status.NOT_CHECKABLE}

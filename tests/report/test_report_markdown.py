@@ -20,7 +20,11 @@ def test_verdict_comes_first_and_names_failing_stacks(result: CheckResult, proje
     markdown = render(result, "markdown", project_root=project)
     first = markdown.splitlines()[0]
     assert first == "## ❌ Sovereign cloud check failed"
-    assert "in 2 of 3 stacks (`tenant-acme`, `tenant-broken`)" in markdown
+    assert (
+        "**4 blocking findings** in 2 of 3 stacks (`tenant-acme`, `tenant-broken`), 1 in the project's own checks"
+        in markdown
+    )
+    assert "### Project checks" in markdown
     assert "| `platform` | platform | be 9 · lu 9 | 0 | 0 | ✅ pass |" in markdown
 
 

@@ -85,6 +85,10 @@ def test_results_point_at_the_stack_file_and_line(result: CheckResult, project: 
     assert (project / uri).read_text().splitlines()[line - 1].strip() == "- name: default"
     uri, line = _location(results, "volume-uses-encrypted-type")
     assert (project / uri).read_text().splitlines()[line - 1].strip() == "- name: data"
+    # a project finding about Pulumi.yaml: the key's line there
+    uri, line = _location(results, "state-backend-in-federation")
+    assert uri == "Pulumi.yaml"
+    assert (project / uri).read_text().splitlines()[line - 1].strip() == "url: https://api.pulumi.com"
 
 
 def test_a_file_that_does_not_exist_is_line_one(result: CheckResult, tmp_path: Path, validator: Any) -> None:

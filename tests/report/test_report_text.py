@@ -30,12 +30,15 @@ def test_text_lists_blocking_and_advisory_findings_with_remediation(result: Chec
     assert "fix: Route only to the partner site's range" in text
     assert "! advisory  volume-uses-encrypted-type  acme-be-data" in text
     assert "key sovcloud:tenant.sites.lu.ipv4" in text
-    assert "project  (1 findings)" in text
+    assert "project  (1 finding)" in text
+    assert "backend.url is https://api.pulumi.com" in text
+    tenant = text[text.index("tenant-acme  FAIL") : text.index("tenant-broken  FAIL")]
+    assert "subnets-do-not-overlap-across-stacks" in tenant  # a project finding in the stack's own file
 
 
 def test_text_ends_with_one_summary_line(result: CheckResult) -> None:
     last = render_text(result).rstrip("\n").splitlines()[-1]
-    assert last.startswith("FAILED: 3 stacks, 2 failing (tenant-acme, tenant-broken); 3 blocking, 1 advisory")
+    assert last.startswith("FAILED: 3 stacks, 2 failing (tenant-acme, tenant-broken); 4 blocking, 1 advisory")
 
 
 def test_text_passes_when_nothing_blocks(result: CheckResult) -> None:

@@ -96,3 +96,11 @@ def test_invalid_arguments_are_refused(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         TenantIdentityArgs(tenant=tenant, catalogue=catalogue, groups=groups, sites=())
+
+
+def test_without_keycloak_credentials_only_the_keystone_rules(declare: Declare, catalogue: Catalogue) -> None:
+    sites = tuple(TenantIdentitySite(site=site) for site in catalogue.sites.values())
+    args = TenantIdentityArgs(tenant="acme", catalogue=catalogue, groups=("admins",), sites=sites, realm_groups=False)
+    regs = declare(lambda: TenantIdentity("acme", args))
+    assert not [r for r in regs if r.type.startswith("keycloak:") or r.type == "pulumi:providers:keycloak"]
+    assert len(dynamic_of_kind(regs, "keystone-mapping-rules")) == len(catalogue.sites)
