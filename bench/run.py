@@ -77,8 +77,7 @@ def make_fleet(workdir: Path, tenants: int) -> Path:
         name = f"bench{index:03d}"
         args = ["tenant", "new", name, "--stacks-dir", str(stacks), "--primary-site", ("lu", "be")[index % 2]]
         args += ["--size", ("small", "medium", "large")[index % 3]]
-        if index % 2 == 0:
-            args.append("--kubernetes")
+        args.append("--kubernetes" if index % 2 == 0 else "--no-kubernetes")
         outcome = runner.invoke(app, args)
         if outcome.exit_code != 0:
             raise SystemExit(f"tenant new {name} failed: {outcome.output}")
@@ -197,16 +196,19 @@ def repeat(times: int, measure: Callable[[], float]) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small N, well under a minute")
-    parser.add_argument("--runs", type=int, default=None, help="runs per figure (default 5, quick 3)")
+    parser.add_argument("--runs", type=int, default=None, help="runs per figure (default 5, quick 2)")
+    parser.add_argument("--keep", type=Path, default=None, help="also write the N=100 fleet here (for profiling)")
     args = parser.parse_args()
-    small, large = (2, 10) if args.quick else (10, 100)
-    runs = args.runs or (3 if args.quick else 5)
+    small, large = (1, 4) if args.quick else (10, 100)
+    runs = args.runs or (2 if args.quick else 5)
     print(f"fleet: platform + {small} and + {large} tenants; {runs} runs per figure; {os.cpu_count()} cores")
 
     with tempfile.TemporaryDirectory(prefix="sovcloud-bench-") as tmp:
         workdir = Path(tmp)
         fleets = {n: make_fleet(workdir, n) for n in (small, large)}
         fleet = fleets[large]
+        if args.keep:
+            shutil.copytree(fleet, args.keep, dirs_exist_ok=True)
 
         # program cost: ours vs the floor program, alternating, warm (imports done by a first pass)
         _, registrations = run_programs(fleet)

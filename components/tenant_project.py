@@ -63,6 +63,7 @@ class TenantProject(pulumi.ComponentResource):
         )
         self.groups = {}
         self.assignments = []
+        self._role_ids: dict[str, pulumi.Output[str]] = {}
         self._tenant_groups(name, args)
         self._partner_roles(name, args)
         self.scoped_provider = openstack.Provider(
@@ -78,7 +79,12 @@ class TenantProject(pulumi.ComponentResource):
         self.register_outputs({"project_id": self.project.id, "groups": list(self.groups)})
 
     def _role_id(self, role: str) -> pulumi.Output[str]:
-        return openstack.identity.get_role_output(name=role, opts=pulumi.InvokeOutputOptions(parent=self)).id
+        """A role's ID on this site, looked up once per role (every assignment of it reuses the answer)."""
+        if role not in self._role_ids:
+            self._role_ids[role] = openstack.identity.get_role_output(
+                name=role, opts=pulumi.InvokeOutputOptions(parent=self)
+            ).id
+        return self._role_ids[role]
 
     def _tenant_groups(self, name: str, args: TenantProjectArgs) -> None:
         for group in args.groups:

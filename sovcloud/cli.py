@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from sovcloud.check import CheckOptions, run_check
-from sovcloud.results import CheckResult
+from sovcloud.results import CheckResult, PolicyInfo
 
 app = typer.Typer(
     help="Offline checks, reports and tenant stamping for the sovereign cloud's Pulumi stacks.",
@@ -43,7 +43,8 @@ def find_project_root(start: Path) -> Path:
 def _emit(result: CheckResult, fmt: Format, output: Path | None, root: Path) -> None:
     from sovcloud.report import render
 
-    text = render(result, fmt.value, project_root=root)
+    color = output is None and fmt is Format.text and sys.stdout.isatty()
+    text = render(result, fmt.value, project_root=root, color=color)
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
@@ -100,9 +101,24 @@ def report(
     from sovcloud.events import load_event_log
 
     root = find_project_root(project_dir.resolve())
-    result = load_event_log(from_events)
+    result = load_event_log(from_events, policies=_pack_policies(root), project_root=root)
     _emit(result, fmt, output, root)
     raise typer.Exit(0 if result.passed else 1)
+
+
+def _pack_policies(root: Path) -> list[PolicyInfo]:
+    """The pack's own description of its policies: an event log names policies, not their remediation."""
+    from sovcloud.analyzer import PolicyPackError, PolicyPackSession, PolicyPackStartError
+    from sovcloud.check import CONFIG_POLICY, PROGRAM_POLICY
+    from sovcloud.engine.stack_files import Project
+
+    if not (root / "policies").is_dir():
+        return []
+    try:
+        with PolicyPackSession(root / "policies", project=Project.load(root).name) as session:
+            return [*session.policies, CONFIG_POLICY, PROGRAM_POLICY]
+    except (PolicyPackError, PolicyPackStartError, OSError):
+        return []
 
 
 def _mount_subcommands() -> None:

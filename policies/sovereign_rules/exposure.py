@@ -17,7 +17,7 @@ from .addresses import outside_plan
 from .framework import MANDATORY, Resource, Rule
 from .routing import value_specs
 from .security_groups import NO_INTERNET, PORT
-from .values import UNKNOWN, flag, get, items, text
+from .values import Unknown, flag, get, items, text
 
 FLOATING_IP: Final = "openstack:networking/floatingIp:FloatingIp"
 FLOATING_IP_ASSOCIATE: Final = "openstack:networking/floatingIpAssociate:FloatingIpAssociate"
@@ -46,7 +46,7 @@ def _port_forwarding(r: Resource) -> Iterator[str]:
 
 def _cluster_floating(r: Resource) -> Iterator[str]:
     enabled = flag(r.props.get("floatingIpEnabled"))
-    if enabled is UNKNOWN:
+    if isinstance(enabled, Unknown):
         yield "floatingIpEnabled could not be verified during preview (unknown value); it must be false"
     elif enabled is True:
         yield from _always("floatingIpEnabled is true")
@@ -54,7 +54,7 @@ def _cluster_floating(r: Resource) -> Iterator[str]:
 
 def _external_flag(r: Resource) -> Iterator[str]:
     external = flag(r.props.get("external"))
-    if external is UNKNOWN:
+    if isinstance(external, Unknown):
         yield "external could not be verified during preview (unknown value); it must be false"
     elif external is True:
         yield "the network is external (router:external): a path out of the federation"
@@ -65,7 +65,7 @@ def _external_flag(r: Resource) -> Iterator[str]:
 
 def _rbac_external(r: Resource) -> Iterator[str]:
     action = r.props.get("action")
-    if action is UNKNOWN:
+    if isinstance(action, Unknown):
         yield "action could not be verified during preview (unknown value)"
     elif text(action) == "access_as_external":
         yield "the RBAC policy shares a network as external (access_as_external)"
@@ -73,14 +73,14 @@ def _rbac_external(r: Resource) -> Iterator[str]:
 
 def _template_external(r: Resource) -> Iterator[str]:
     network = r.props.get("externalNetworkId")
-    if network is UNKNOWN or text(network) is not None:
+    if isinstance(network, Unknown) or text(network) is not None:
         yield "externalNetworkId is set: the cluster template attaches clusters to an external network"
     yield from _cluster_floating(r)
 
 
 def _port_security(r: Resource) -> Iterator[str]:
     enabled = flag(r.props.get("portSecurityEnabled"))
-    if enabled is UNKNOWN:
+    if isinstance(enabled, Unknown):
         yield "portSecurityEnabled could not be verified during preview (unknown value); it must stay true"
     elif enabled is False:
         yield "portSecurityEnabled is false: the port bypasses every security group"
@@ -90,7 +90,7 @@ def _port_security(r: Resource) -> Iterator[str]:
     if r.type != PORT:
         return
     pairs = items(r.props.get("allowedAddressPairs"))
-    if pairs is UNKNOWN:
+    if isinstance(pairs, Unknown):
         yield "allowedAddressPairs could not be verified during preview (unknown value)"
         return
     for index, pair in enumerate(pairs):

@@ -14,7 +14,7 @@ from typing import Any, Final
 from pulumi_policy import Severity
 
 from .framework import ADVISORY, MANDATORY, Resource, Rule, framework
-from .values import UNKNOWN, dotted, flag, get, items, mapping, text, walk
+from .values import Unknown, dotted, flag, get, items, mapping, text, walk
 
 NETWORK: Final = "openstack:networking/network:Network"
 RBAC_POLICY: Final = "openstack:networking/rbacPolicyV2:RbacPolicyV2"
@@ -59,7 +59,7 @@ SECRETS = framework("SecNumCloud", "19.2.d", "Credentials are technical data kep
 
 def _network_shared(r: Resource) -> Iterator[str]:
     shared = flag(r.props.get("shared"))
-    if shared is UNKNOWN:
+    if isinstance(shared, Unknown):
         yield "shared could not be verified during preview (unknown value)"
     elif shared is True:
         yield "the network is shared with every project; share it with one project through an RBAC policy"
@@ -67,7 +67,7 @@ def _network_shared(r: Resource) -> Iterator[str]:
 
 def _rbac_wildcard(r: Resource) -> Iterator[str]:
     target = r.props.get("targetTenant")
-    if target is UNKNOWN:
+    if isinstance(target, Unknown):
         return  # the ID of the tenant's project, created alongside
     if text(target) in {None, "*"}:
         yield "targetTenant is '*' (or missing): the object is shared with every project"
@@ -80,7 +80,7 @@ def _protected(r: Resource) -> Iterator[str]:
 
 def _encrypted_volume(r: Resource) -> Iterator[str]:
     volume_type = r.props.get("volumeType")
-    if volume_type is UNKNOWN:
+    if isinstance(volume_type, Unknown):
         yield "volumeType could not be verified during preview (unknown value)"
         return
     name = text(volume_type)
@@ -96,7 +96,7 @@ def _encrypted_volume(r: Resource) -> Iterator[str]:
 
 def _volume_type_aspects(r: Resource) -> Iterator[str]:
     description = text(r.props.get("description"))
-    if description is UNKNOWN:
+    if isinstance(description, Unknown):
         yield "description could not be verified during preview (unknown value)"
         return
     if not isinstance(description, str) or not description.startswith("[scs:aspects"):
@@ -123,7 +123,7 @@ def _vendor_identity(r: Resource) -> Iterator[str]:
 
 
 def _present(value: Any) -> bool:
-    return value is UNKNOWN or text(value) is not None
+    return isinstance(value, Unknown) or text(value) is not None
 
 
 def _openstack_provider_credentials(r: Resource) -> Iterator[str]:

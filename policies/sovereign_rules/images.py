@@ -15,7 +15,7 @@ from pulumi_policy import Severity
 from .catalogue import with_separator
 from .framework import ADVISORY, MANDATORY, Resource, Rule, framework
 from .security_groups import NO_INTERNET
-from .values import UNKNOWN, mapping, text
+from .values import Unknown, mapping, text
 
 IMAGE: Final = "openstack:images/image:Image"
 SCS_MANDATORY_PROPERTIES: Final = (
@@ -35,7 +35,7 @@ SCS_MANDATORY_PROPERTIES: Final = (
 
 def _from_mirror(r: Resource) -> Iterator[str]:
     source = r.props.get("imageSourceUrl")
-    if source is UNKNOWN:
+    if isinstance(source, Unknown):
         yield "imageSourceUrl could not be verified during preview (unknown value)"
         return
     url = text(source)
@@ -48,7 +48,7 @@ def _from_mirror(r: Resource) -> Iterator[str]:
 
 def _scs_metadata(r: Resource) -> Iterator[str]:
     properties = mapping(r.props.get("properties"))
-    if properties is UNKNOWN:
+    if isinstance(properties, Unknown):
         yield "properties could not be verified during preview (unknown value)"
         return
     missing = [key for key in SCS_MANDATORY_PROPERTIES if text(properties.get(key)) is None]

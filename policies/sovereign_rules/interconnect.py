@@ -16,7 +16,7 @@ from pulumi_policy import Severity
 from .addresses import outside_plan, parse_network
 from .framework import MANDATORY, Resource, Rule, framework
 from .security_groups import NO_INTERNET
-from .values import UNKNOWN, items, text
+from .values import Unknown, items, text
 
 FIREWALL_RULE: Final = "openstack:firewall/ruleV2:RuleV2"
 SITE_CONNECTION: Final = "openstack:vpnaas/siteConnection:SiteConnection"
@@ -32,14 +32,14 @@ STRONG_PFS: Final = frozenset({f"group{n}" for n in (14, 15, 16, 17, 18, 19, 20,
 
 def _firewall_rule(r: Resource) -> Iterator[str]:
     action = r.props.get("action")
-    if action is UNKNOWN:
+    if isinstance(action, Unknown):
         yield "action could not be verified during preview (unknown value)"
         return
     if (text(action) or "deny").lower() != "allow":
         return
     for field in ("sourceIpAddress", "destinationIpAddress"):
         value = r.props.get(field)
-        if text(value) is None and value is not UNKNOWN:
+        if text(value) is None and not isinstance(value, Unknown):
             yield f"this allow rule has no {field}, so it matches every address"
             continue
         message = outside_plan(value, r.catalogue.plan, f"{field} of this allow rule")
@@ -48,7 +48,7 @@ def _firewall_rule(r: Resource) -> Iterator[str]:
 
 
 def _peer_address(value: Any, r: Resource, what: str) -> Iterator[str]:
-    if text(value) is None and value is not UNKNOWN:
+    if text(value) is None and not isinstance(value, Unknown):
         yield f"{what} is missing, so the peer cannot be verified"
         return
     if isinstance(value, str) and parse_network(value) is None:
@@ -65,7 +65,7 @@ def _peer_address(value: Any, r: Resource, what: str) -> Iterator[str]:
 def _site_connection(r: Resource) -> Iterator[str]:
     yield from _peer_address(r.props.get("peerAddress"), r, "peerAddress")
     cidrs = items(r.props.get("peerCidrs"))
-    if cidrs is UNKNOWN:
+    if isinstance(cidrs, Unknown):
         yield "peerCidrs could not be verified during preview (unknown value)"
         return
     for index, cidr in enumerate(cidrs):
@@ -76,13 +76,13 @@ def _site_connection(r: Resource) -> Iterator[str]:
 
 def _endpoint_group(r: Resource) -> Iterator[str]:
     kind = r.props.get("type")
-    if kind is UNKNOWN:
+    if isinstance(kind, Unknown):
         yield "type could not be verified during preview (unknown value)"
         return
     if text(kind) != "cidr":
         return  # subnets, networks, routers: IDs of resources checked on their own
     endpoints = items(r.props.get("endpoints"))
-    if endpoints is UNKNOWN:
+    if isinstance(endpoints, Unknown):
         yield "endpoints could not be verified during preview (unknown value)"
         return
     for index, endpoint in enumerate(endpoints):
@@ -104,7 +104,7 @@ def _crypto(r: Resource, *, ike: bool) -> Iterator[str]:
     values = {}
     for field, default in defaults.items():
         value = r.props.get(field)
-        if value is UNKNOWN:
+        if isinstance(value, Unknown):
             yield f"{field} could not be verified during preview (unknown value)"
             values[field] = None
         else:
@@ -119,7 +119,7 @@ def _crypto(r: Resource, *, ike: bool) -> Iterator[str]:
     if values["pfs"] not in {None, *STRONG_PFS}:
         yield f"pfs is {values['pfs']}; use DH group 14 or stronger (14-21, 31)"
     protocol = text(r.props.get("transformProtocol"))
-    if not ike and protocol is UNKNOWN:
+    if not ike and isinstance(protocol, Unknown):
         yield "transformProtocol could not be verified during preview (unknown value)"
     elif not ike and isinstance(protocol, str) and protocol.lower() == "ah":
         yield "transformProtocol is ah, which authenticates but does not encrypt; use esp"

@@ -19,7 +19,7 @@ from .addresses import outside_plan
 from .catalogue import Catalogue
 from .framework import MANDATORY, Check, Resource, Rule, StackRule, framework
 from .security_groups import NO_INTERNET
-from .values import UNKNOWN, dotted, get, items, mapping, text, walk
+from .values import UNKNOWN, Unknown, dotted, get, items, mapping, text, walk
 
 SERVICE: Final = "kubernetes:core/v1:Service"
 SERVICE_PATCH: Final = "kubernetes:core/v1:ServicePatch"
@@ -43,16 +43,16 @@ def _kubernetes_only(check: Check) -> Any:
 
 def _service(r: Resource) -> Iterator[str]:
     spec = mapping(r.props.get("spec"))
-    if spec is UNKNOWN:
+    if isinstance(spec, Unknown):
         yield "spec could not be verified during preview (unknown value)"
         return
     kind = spec.get("type")
-    if kind is UNKNOWN:
+    if isinstance(kind, Unknown):
         yield "spec.type could not be verified during preview (unknown value); it must be ClusterIP"
     elif text(kind) in EXPOSING_TYPES:
         yield f"spec.type is {kind}: the service is exposed outside the cluster"
     external = items(spec.get("externalIPs"))
-    if external is UNKNOWN or external:
+    if isinstance(external, Unknown) or external:
         yield "spec.externalIPs is set: the service accepts traffic on external addresses"
     if text(spec.get("externalName")) is not None and text(kind) != "ExternalName":
         yield "spec.externalName is set: the service resolves to a name outside the cluster"
@@ -64,7 +64,7 @@ def _host_network(r: Resource) -> Iterator[str]:
             continue
         value = node["hostNetwork"]
         where = dotted((*path, "hostNetwork"))
-        if value is UNKNOWN:
+        if isinstance(value, Unknown):
             yield f"{where} could not be verified during preview (unknown value); it must be false"
         elif value is True or (isinstance(value, str) and value.lower() == "true"):
             yield f"{where} is true: the pod shares the node's network and bypasses NetworkPolicy"
@@ -72,7 +72,7 @@ def _host_network(r: Resource) -> Iterator[str]:
 
 def _peers_in_plan(peers: Any, plan: Any, where: str, *, egress: bool) -> Iterator[str]:
     listed = items(peers)
-    if listed is UNKNOWN:
+    if isinstance(listed, Unknown):
         yield f"{where} could not be verified during preview (unknown value)"
         return
     if egress and not listed:
@@ -89,12 +89,12 @@ def _peers_in_plan(peers: Any, plan: Any, where: str, *, egress: bool) -> Iterat
 
 def _network_policy(r: Resource) -> Iterator[str]:
     spec = mapping(r.props.get("spec"))
-    if spec is UNKNOWN:
+    if isinstance(spec, Unknown):
         yield "spec could not be verified during preview (unknown value)"
         return
     for direction, peers_key, egress in (("egress", "to", True), ("ingress", "from", False)):
         rules = items(spec.get(direction))
-        if rules is UNKNOWN:
+        if isinstance(rules, Unknown):
             yield f"spec.{direction} could not be verified during preview (unknown value)"
             continue
         for index, rule in enumerate(rules):
@@ -113,11 +113,11 @@ def _dns_config(r: Resource) -> Iterator[str]:
             continue
         config = mapping(node["dnsConfig"])
         where = dotted((*path, "dnsConfig"))
-        if config is UNKNOWN:
+        if isinstance(config, Unknown):
             yield f"{where} could not be verified during preview (unknown value)"
             continue
         servers = items(config.get("nameservers"))
-        if servers is UNKNOWN:
+        if isinstance(servers, Unknown):
             yield f"{where}.nameservers could not be verified during preview (unknown value)"
             continue
         for index, server in enumerate(servers):
@@ -158,7 +158,7 @@ def custom_kind(r: Resource) -> tuple[str, str]:
 
 def _cidrs(values: Any, plan: Any, where: str) -> Iterator[str]:
     listed = items(values)
-    if listed is UNKNOWN:
+    if isinstance(listed, Unknown):
         yield f"{where} could not be verified during preview (unknown value)"
         return
     for index, value in enumerate(listed):
@@ -177,23 +177,23 @@ def _fqdn_in_sites(value: Any, catalogue: Catalogue) -> bool:
 
 
 def _cilium_spec(spec: Any, r: Resource, where: str) -> Iterator[str]:
-    if spec is UNKNOWN:
+    if isinstance(spec, Unknown):
         yield f"{where} could not be verified during preview (unknown value)"
         return
     plan = r.catalogue.plan
     egress = items(get(spec, "egress"))
-    if egress is UNKNOWN:
+    if isinstance(egress, Unknown):
         yield f"{where}.egress could not be verified during preview (unknown value)"
         egress = []
     for index, rule in enumerate(egress):
         at = f"{where}.egress[{index}]"
-        if rule is UNKNOWN or not isinstance(rule, dict):
+        if isinstance(rule, Unknown) or not isinstance(rule, dict):
             yield f"{at} could not be verified"
             continue
         if not any(key in rule for key in CILIUM_EGRESS_PEERS):
             yield f"{at} names no destination, so it allows every destination"
         entities = items(rule.get("toEntities"))
-        if entities is UNKNOWN or any(isinstance(e, str) and e in OPEN_ENTITIES for e in entities):
+        if isinstance(entities, Unknown) or any(isinstance(e, str) and e in OPEN_ENTITIES for e in entities):
             yield f"{at}.toEntities opens the world"
         yield from _cidrs(rule.get("toCIDR"), plan, f"{at}.toCIDR")
         yield from _cidrs(rule.get("toCIDRSet"), plan, f"{at}.toCIDRSet")
@@ -207,7 +207,7 @@ def _cilium_spec(spec: Any, r: Resource, where: str) -> Iterator[str]:
     for index, rule in enumerate(ingress if isinstance(ingress, list) else []):
         at = f"{where}.ingress[{index}]"
         entities = items(get(rule, "fromEntities"))
-        if entities is UNKNOWN or (
+        if isinstance(entities, Unknown) or (
             isinstance(entities, list) and any(isinstance(e, str) and e in OPEN_ENTITIES for e in entities)
         ):
             yield f"{at}.fromEntities opens the world"
@@ -216,25 +216,25 @@ def _cilium_spec(spec: Any, r: Resource, where: str) -> Iterator[str]:
 
 
 def _calico_spec(spec: Any, r: Resource) -> Iterator[str]:
-    if spec is UNKNOWN:
+    if isinstance(spec, Unknown):
         yield "spec could not be verified during preview (unknown value)"
         return
     plan = r.catalogue.plan
     for direction, side in (("egress", "destination"), ("ingress", "source")):
         rules = items(get(spec, direction))
-        if rules is UNKNOWN:
+        if isinstance(rules, Unknown):
             yield f"spec.{direction} could not be verified during preview (unknown value)"
             continue
         for index, rule in enumerate(rules):
             at = f"spec.{direction}[{index}]"
             action = get(rule, "action")
-            if action is UNKNOWN:
+            if isinstance(action, Unknown):
                 yield f"{at}.action could not be verified during preview (unknown value)"
                 continue
             if text(action) != "Allow":
                 continue
             peer = get(rule, side)
-            if peer is UNKNOWN:
+            if isinstance(peer, Unknown):
                 yield f"{at}.{side} could not be verified during preview (unknown value)"
                 continue
             nets = get(peer, "nets")
@@ -253,7 +253,7 @@ def _cni_policy(r: Resource) -> Iterator[str]:
         if "spec" in r.props:
             yield from _cilium_spec(r.props["spec"], r, "spec")
         specs = items(r.props.get("specs"))
-        if specs is UNKNOWN:
+        if isinstance(specs, Unknown):
             yield "specs could not be verified during preview (unknown value)"
         else:
             for index, spec in enumerate(specs):
@@ -319,7 +319,7 @@ def _namespaces_covered(
                 break
         if covered:
             continue
-        if name is UNKNOWN:
+        if isinstance(name, Unknown):
             yield (
                 "the namespace's name could not be verified during preview and no default-deny egress "
                 "NetworkPolicy depends on it",

@@ -15,7 +15,7 @@ from pulumi_policy import Severity
 
 from .catalogue import Catalogue, with_separator
 from .framework import MANDATORY, Check, Resource, Rule, framework
-from .values import UNKNOWN, dotted, get, items, text, walk
+from .values import Unknown, dotted, get, items, text, walk
 
 CONTAINER_LISTS: Final = ("containers", "initContainers", "ephemeralContainers")
 HELM_RELEASE: Final = "kubernetes:helm.sh/v3:Release"
@@ -39,7 +39,7 @@ def _images(r: Resource) -> Iterator[str]:
                 continue
             containers = items(node[key])
             where = dotted((*path, key))
-            if containers is UNKNOWN:
+            if isinstance(containers, Unknown):
                 yield f"{where} could not be verified during preview (unknown value)"
                 continue
             for index, container in enumerate(containers):
@@ -47,7 +47,7 @@ def _images(r: Resource) -> Iterator[str]:
                 if image is None:
                     continue
                 label = f"{where}[{index}].image"
-                if image is UNKNOWN:
+                if isinstance(image, Unknown):
                     yield f"{label} could not be verified during preview (unknown value)"
                 elif not isinstance(image, str) or not any(image.strip().startswith(p) for p in allowed):
                     yield f"{label} {image!r} is not from a site registry ({', '.join(allowed)})"
@@ -69,10 +69,10 @@ def _chart(r: Resource) -> Iterator[str]:
     allowed = _chart_repositories(r.catalogue)
     chart = r.props.get("chart")
     repo: Any = get(r.props, "repositoryOpts", "repo")
-    if chart is UNKNOWN:
+    if isinstance(chart, Unknown):
         yield "chart could not be verified during preview (unknown value)"
         return
-    if repo is UNKNOWN:
+    if isinstance(repo, Unknown):
         yield "repositoryOpts.repo could not be verified during preview (unknown value)"
         return
     reference = text(chart)

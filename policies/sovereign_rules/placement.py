@@ -18,7 +18,7 @@ from pulumi_policy import Severity
 from .catalogue import Site, host_of, with_separator
 from .framework import MANDATORY, Check, Provider, Resource, Rule, framework
 from .sites import kubernetes_provider_site, openstack_provider_site, provider_site
-from .values import UNKNOWN, dotted, get, items, mapping, text, walk
+from .values import UNKNOWN, Unknown, dotted, get, items, mapping, text, walk
 
 EU_PLACEMENT = framework(
     "SecNumCloud",
@@ -60,7 +60,7 @@ def resource_site(r: Resource) -> tuple[Site | None, list[str]]:
     if provider.is_default:
         return None, resolution.problems
     region = r.props.get("region")
-    if region is UNKNOWN:
+    if isinstance(region, Unknown):
         return None, ["region could not be verified during preview (unknown value)"]
     if text(region) is None:
         if resolution.site is None:
@@ -90,7 +90,7 @@ def _placed_fallback(resource_type: str) -> Check | None:
 
 
 def _zone_problem(value: Any, site: Site | None, r: Resource, what: str) -> str | None:
-    if value is UNKNOWN:
+    if isinstance(value, Unknown):
         return f"{what} could not be verified during preview (unknown value)"
     zone = text(value)
     if zone is None:
@@ -112,12 +112,12 @@ def _zones(r: Resource) -> Iterator[str]:
     else:
         candidates.append((hints, "availabilityZoneHints"))
     scheduler = items(r.props.get("schedulerHints"))
-    if scheduler is UNKNOWN:
+    if isinstance(scheduler, Unknown):
         candidates.append((UNKNOWN, "schedulerHints"))
     else:
         for index, hint in enumerate(scheduler):
             extra = mapping(get(hint, "additionalProperties"))
-            if extra is UNKNOWN:
+            if isinstance(extra, Unknown):
                 candidates.append((UNKNOWN, f"schedulerHints[{index}].additionalProperties"))
                 continue
             for key, value in extra.items():
@@ -130,7 +130,7 @@ def _zones(r: Resource) -> Iterator[str]:
 
 
 def _sync_target(value: Any, r: Resource, what: str) -> str | None:
-    if value is UNKNOWN:
+    if isinstance(value, Unknown):
         return f"{what} could not be verified during preview (unknown value)"
     target = text(value)
     if target is None:
@@ -150,7 +150,7 @@ def _object_sync(r: Resource) -> Iterator[str]:
     checks: list[tuple[Any, str]] = [(r.props.get("containerSyncTo"), "containerSyncTo")]
     for field in ("metadata", "headers"):
         values = mapping(r.props.get(field))
-        if values is UNKNOWN:
+        if isinstance(values, Unknown):
             checks.append((UNKNOWN, field))
             continue
         for key, value in values.items():
@@ -165,7 +165,7 @@ def _object_sync(r: Resource) -> Iterator[str]:
 
 def _image_source(r: Resource) -> Iterator[str]:
     source = r.props.get("imageSourceUrl")
-    if source is UNKNOWN:
+    if isinstance(source, Unknown):
         yield "imageSourceUrl could not be verified during preview (unknown value)"
         return
     url = text(source)
@@ -184,13 +184,13 @@ def _term_pins(term: Any, regions: tuple[str, ...]) -> tuple[bool, list[str]]:
     """Does one nodeSelectorTerm pin to catalogue regions only? (pinned, problems)"""
     pinned, problems = False, []
     expressions = items(get(term, "matchExpressions"))
-    if expressions is UNKNOWN:
+    if isinstance(expressions, Unknown):
         return False, ["a nodeSelectorTerm could not be verified during preview (unknown value)"]
     for expression in expressions:
         if get(expression, "key") != REGION_LABEL:
             continue
         operator, values = get(expression, "operator"), items(get(expression, "values"))
-        if operator is UNKNOWN or values is UNKNOWN:
+        if isinstance(operator, Unknown) or isinstance(values, Unknown):
             problems.append(f"the {REGION_LABEL} requirement could not be verified during preview")
         elif operator == "In":
             outside = [v for v in values if v not in regions]
@@ -211,12 +211,12 @@ def _workload_pins(r: Resource) -> Iterator[str]:
         where = dotted(path)
         pinned = False
         selector = mapping(spec.get("nodeSelector"))
-        if selector is UNKNOWN:
+        if isinstance(selector, Unknown):
             yield f"{where}.nodeSelector could not be verified during preview (unknown value)"
             continue
         if REGION_LABEL in selector:
             value = selector[REGION_LABEL]
-            if value is UNKNOWN:
+            if isinstance(value, Unknown):
                 yield f"{where}.nodeSelector[{REGION_LABEL}] could not be verified during preview (unknown value)"
                 continue
             if value not in regions:
@@ -225,7 +225,7 @@ def _workload_pins(r: Resource) -> Iterator[str]:
             pinned = True
         required = get(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution")
         terms = items(get(required, "nodeSelectorTerms"))
-        if terms is UNKNOWN or required is UNKNOWN:
+        if isinstance(terms, Unknown) or isinstance(required, Unknown):
             yield f"{where}.affinity could not be verified during preview (unknown value)"
             continue
         term_results = [_term_pins(term, regions) for term in terms]

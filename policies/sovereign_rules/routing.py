@@ -16,7 +16,7 @@ from pulumi_policy import Severity
 from .addresses import outside_plan
 from .framework import MANDATORY, Resource, Rule
 from .security_groups import NO_INTERNET
-from .values import UNKNOWN, flag, get, items, mapping, text
+from .values import UNKNOWN, Unknown, flag, get, items, mapping, text
 
 ROUTER: Final = "openstack:networking/router:Router"
 ROUTER_ROUTE: Final = "openstack:networking/routerRoute:RouterRoute"
@@ -34,7 +34,7 @@ def value_specs(r: Resource) -> dict[str, Any]:
 
 def _router_gateway(r: Resource) -> Iterator[str]:
     network = r.props.get("externalNetworkId")
-    if network is UNKNOWN:
+    if isinstance(network, Unknown):
         yield (
             "externalNetworkId could not be verified during preview (computed from another resource); "
             "no router may have an external gateway"
@@ -43,7 +43,7 @@ def _router_gateway(r: Resource) -> Iterator[str]:
         yield f"the router has an external gateway (externalNetworkId {network}); no router may have one"
     for field in ("externalFixedIps", "externalSubnetIds"):
         value = items(r.props.get(field))
-        if value is UNKNOWN or value:
+        if isinstance(value, Unknown) or value:
             yield f"{field} is set, which gives the router an address on an external network"
     if flag(r.props.get("enableSnat")) is True:
         yield "enableSnat is true: source NAT only exists towards an external gateway"
@@ -64,7 +64,7 @@ def _router_route(r: Resource) -> Iterator[str]:
 
 def _router_routes(r: Resource) -> Iterator[str]:
     routes = items(r.props.get("routes"))
-    if routes is UNKNOWN:
+    if isinstance(routes, Unknown):
         yield "routes could not be verified during preview (unknown value)"
         return
     for index, route in enumerate(routes):
@@ -97,7 +97,7 @@ def _subnet_route(r: Resource) -> Iterator[str]:
 
 def _subnet_in_plan(r: Resource) -> Iterator[str]:
     cidr = r.props.get("cidr")
-    if text(cidr) is None and cidr is not UNKNOWN:
+    if text(cidr) is None and not isinstance(cidr, Unknown):
         if text(r.props.get("subnetpoolId")) is None and r.props.get("subnetpoolId") is not UNKNOWN:
             yield "the subnet has neither a cidr nor a subnetpoolId, so its range cannot be verified"
     else:
@@ -110,7 +110,7 @@ def _subnet_in_plan(r: Resource) -> Iterator[str]:
         if message:
             yield message
     pools = items(r.props.get("allocationPools"))
-    if pools is UNKNOWN:
+    if isinstance(pools, Unknown):
         yield "allocationPools could not be verified during preview (unknown value)"
     else:
         for index, pool in enumerate(pools):
@@ -122,7 +122,7 @@ def _subnet_in_plan(r: Resource) -> Iterator[str]:
 
 def _subnet_pool_in_plan(r: Resource) -> Iterator[str]:
     prefixes = items(r.props.get("prefixes"))
-    if prefixes is UNKNOWN:
+    if isinstance(prefixes, Unknown):
         yield "prefixes could not be verified during preview (unknown value)"
         return
     for index, prefix in enumerate(prefixes):
@@ -133,7 +133,7 @@ def _subnet_pool_in_plan(r: Resource) -> Iterator[str]:
 
 def _subnet_dns(r: Resource) -> Iterator[str]:
     servers = items(r.props.get("dnsNameservers"))
-    if servers is UNKNOWN:
+    if isinstance(servers, Unknown):
         yield "dnsNameservers could not be verified during preview (unknown value)"
         return
     for index, server in enumerate(servers):

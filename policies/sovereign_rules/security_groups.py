@@ -16,7 +16,7 @@ from pulumi_policy import Severity
 
 from .addresses import outside_plan
 from .framework import MANDATORY, Resource, Rule, framework
-from .values import UNKNOWN, flag, get, items, text
+from .values import UNKNOWN, Unknown, flag, get, items, text
 
 SEC_GROUP_RULE: Final = "openstack:networking/secGroupRule:SecGroupRule"
 SEC_GROUP: Final = "openstack:networking/secGroup:SecGroup"
@@ -37,9 +37,9 @@ def _rule_in_plan(r: Resource) -> Iterator[str]:
     label = direction if isinstance(direction, str) else "security group"
     prefix = props.get("remoteIpPrefix")
     by_group = text(props.get("remoteGroupId")) is not None or text(props.get("remoteAddressGroupId")) is not None
-    if by_group and text(prefix) is None and prefix is not UNKNOWN:
+    if by_group and text(prefix) is None and not isinstance(prefix, Unknown):
         return  # remote group / address group: members are ports and groups of the plan
-    if text(prefix) is None and prefix is not UNKNOWN:
+    if text(prefix) is None and not isinstance(prefix, Unknown):
         yield (
             f"this {label} rule has no remoteIpPrefix and no remote group, so it matches every address "
             "(0.0.0.0/0 or ::/0)"
@@ -52,7 +52,7 @@ def _rule_in_plan(r: Resource) -> Iterator[str]:
 
 def _group_drops_defaults(r: Resource) -> Iterator[str]:
     delete = flag(r.props.get("deleteDefaultRules"))
-    if delete is UNKNOWN:
+    if isinstance(delete, Unknown):
         yield "deleteDefaultRules could not be verified during preview (unknown value); it must be true"
     elif delete is not True:
         yield (
@@ -63,7 +63,7 @@ def _group_drops_defaults(r: Resource) -> Iterator[str]:
 
 def _instance_groups(r: Resource) -> Iterator[str]:
     groups = items(r.props.get("securityGroups"))
-    if groups is UNKNOWN:
+    if isinstance(groups, Unknown):
         yield "securityGroups could not be verified during preview (unknown value)"
         return
     names = [text(g) for g in groups]
@@ -72,7 +72,7 @@ def _instance_groups(r: Resource) -> Iterator[str]:
     if groups:
         return
     networks = items(r.props.get("networks"))
-    if networks is UNKNOWN:
+    if isinstance(networks, Unknown):
         yield "networks could not be verified during preview (unknown value), and securityGroups is empty"
         return
     if not networks and text(r.props.get("networkMode")) == "none":
@@ -88,14 +88,14 @@ def _port_groups(r: Resource) -> Iterator[str]:
     if flag(r.props.get("noSecurityGroups")) is True or flag(r.props.get("portSecurityEnabled")) is False:
         return  # no group at all, or port security off (reported by port-security-stays-on)
     groups = items(r.props.get("securityGroupIds"))
-    if groups is UNKNOWN or groups:
+    if isinstance(groups, Unknown) or groups:
         return  # IDs of related groups: unknown during preview is fine
     yield "the port names no securityGroupIds, so Neutron attaches the project's 'default' group (allow-all egress)"
 
 
 def _address_group_in_plan(r: Resource) -> Iterator[str]:
     addresses = items(r.props.get("addresses"))
-    if addresses is UNKNOWN:
+    if isinstance(addresses, Unknown):
         yield "addresses could not be verified during preview (unknown value)"
         return
     for index, address in enumerate(addresses):

@@ -16,7 +16,7 @@ import yaml
 
 from .catalogue import Catalogue, Site, host_of
 from .framework import Provider
-from .values import UNKNOWN, get, items, mapping, text
+from .values import UNKNOWN, Unknown, get, items, mapping, text
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def openstack_provider_site(provider: Provider, catalogue: Catalogue) -> Resolut
     problems: list[str] = []
     region, auth_url = props.get("region"), props.get("authUrl")
     by_region: Site | None = None
-    if region is UNKNOWN:
+    if isinstance(region, Unknown):
         problems.append("the provider's region could not be verified during preview (unknown value)")
     elif text(region) is None:
         problems.append("the provider has no region, so it would take one from clouds.yaml or the environment")
@@ -54,7 +54,7 @@ def openstack_provider_site(provider: Provider, catalogue: Catalogue) -> Resolut
                 f"({', '.join(catalogue.regions())})"
             )
     by_identity: Site | None = None
-    if auth_url is UNKNOWN:
+    if isinstance(auth_url, Unknown):
         problems.append("the provider's authUrl could not be verified during preview (unknown value)")
     elif text(auth_url) is None:
         problems.append("the provider has no authUrl, so its identity endpoint comes from the environment")
@@ -69,7 +69,7 @@ def openstack_provider_site(provider: Provider, catalogue: Catalogue) -> Resolut
         )
     overrides = mapping(props.get("endpointOverrides"))
     site = by_region if by_region and by_identity and by_region.key == by_identity.key else None
-    if overrides is UNKNOWN:
+    if isinstance(overrides, Unknown):
         problems.append("the provider's endpointOverrides could not be verified during preview (unknown value)")
     else:
         for service, url in overrides.items():
@@ -104,7 +104,7 @@ def kubernetes_provider_site(provider: Provider, catalogue: Catalogue) -> Resolu
     if provider.is_default:
         return _default(provider)
     raw = provider.props.get("kubeconfig")
-    if raw is UNKNOWN:
+    if isinstance(raw, Unknown):
         return Resolution(None, ["the provider's kubeconfig could not be verified during preview (unknown value)"])
     if text(raw) is None and not isinstance(raw, dict):
         return Resolution(None, ["the provider has no kubeconfig, so it would use the ambient ~/.kube/config"])
@@ -112,7 +112,7 @@ def kubernetes_provider_site(provider: Provider, catalogue: Catalogue) -> Resolu
     if config is None:
         return Resolution(None, ["the provider's kubeconfig is not a kubeconfig document"])
     context_input = provider.props.get("context")
-    if context_input is UNKNOWN or provider.props.get("cluster") is UNKNOWN:
+    if isinstance(context_input, Unknown) or provider.props.get("cluster") is UNKNOWN:
         return Resolution(None, ["the provider's context or cluster could not be verified during preview"])
     context_name = text(context_input) or text(config.get("current-context"))
     if not isinstance(context_name, str):

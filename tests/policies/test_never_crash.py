@@ -192,7 +192,7 @@ def _applicable(rule: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("rule", RULE_LIST, ids=[r.name for r in RULE_LIST])
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_policy_never_raises_on_any_input(rule: Any, data: st.DataObject) -> None:
     policy = rule.policy()
@@ -252,7 +252,7 @@ def test_policy_never_raises_on_any_input(rule: Any, data: st.DataObject) -> Non
 GRPC_TYPES = sorted(BASELINES)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_pack_never_fails_a_grpc_call(data: st.DataObject, pack_session: PolicyPackSession) -> None:
     providers = load_providers()
