@@ -9,6 +9,8 @@ across stacks. One pack process serves every stack.
 from __future__ import annotations
 
 import contextlib
+import os
+import queue
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -89,16 +91,28 @@ def error_findings(error: BaseException, stack_file: str) -> list[Finding]:
     ]
 
 
+def pack_processes(stack_count: int) -> int:
+    """How many pack processes to run: the pack is the slowest stage, so on a machine with cores to
+    spare a large check gets a second one (each costs a start-up, so small checks keep one)."""
+    return max(1, min(os.cpu_count() or 1, 2 if stack_count >= 4 else 1))
+
+
 @contextlib.contextmanager
-def _policy_session(options: CheckOptions, project: Project) -> Iterator[Analyzer | None]:
+def _policy_sessions(options: CheckOptions, project: Project, count: int) -> Iterator[list[Analyzer]]:
+    """`count` pack processes, started concurrently, each started the way the CLI starts a pack."""
     if not options.policies_enabled:
-        yield None
+        yield []
         return
     from sovcloud.analyzer import PolicyPackSession
 
     pack = options.policy_pack or project.root / "policies"
-    with PolicyPackSession(pack, project=project.name, config_file=options.policy_pack_config) as session:
-        yield session
+
+    def start() -> PolicyPackSession:
+        return PolicyPackSession(pack, project=project.name, config_file=options.policy_pack_config)
+
+    with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=count) as starter:
+        sessions = [stack.enter_context(session) for session in starter.map(lambda _: start(), range(count))]
+        yield sessions
 
 
 def _project_findings(project: Project, stack_files: list[StackFile]) -> tuple[list[Finding], list[PolicyInfo]]:
@@ -127,20 +141,30 @@ def run_check(options: CheckOptions) -> CheckResult:
     stack_files = discover_stacks(project.stack_config_dir, project.name, options.stacks)
     project_findings, project_policies = _project_findings(project, stack_files)
     result.project_findings += project_findings
-    with _policy_session(options, project) as analyzer, ThreadPoolExecutor(max_workers=1) as worker:
-        if analyzer is not None:
-            result.pack_name, result.pack_version = analyzer.pack_name, analyzer.pack_version
-            result.policies = list(analyzer.policies)
+    count = pack_processes(len(stack_files))
+    with _policy_sessions(options, project, count) as analyzers, ThreadPoolExecutor(max_workers=count) as workers:
+        if analyzers:
+            result.pack_name, result.pack_version = analyzers[0].pack_name, analyzers[0].pack_version
+            result.policies = list(analyzers[0].policies)
         result.policies += [*project_policies, CONFIG_POLICY, PROGRAM_POLICY, NO_OVERLAP]
+        idle: queue.SimpleQueue[Analyzer] = queue.SimpleQueue()
+        for analyzer in analyzers:
+            idle.put(analyzer)
+
+        def analyze(stack: str, records: list[ResourceRecord]) -> list[Finding]:
+            analyzer = idle.get()  # one stack at a time per pack process
+            try:
+                return analyzer.analyze_stack(stack, records)
+            finally:
+                idle.put(analyzer)
+
         exports: dict[str, dict[str, Any]] = dict(options.extra_stack_outputs)
         pending: list[tuple[StackResult, Future[list[Finding]]]] = []
         for stack_file in stack_files:
             stack_result = _run_one(project, stack_file, catalogue, exports, options)
             result.stacks.append(stack_result)
-            if analyzer is not None and stack_result.resources:
-                pending.append(
-                    (stack_result, worker.submit(analyzer.analyze_stack, stack_file.stack, stack_result.resources))
-                )
+            if analyzers and stack_result.resources:
+                pending.append((stack_result, workers.submit(analyze, stack_file.stack, stack_result.resources)))
             elif options.progress:
                 options.progress("done", stack_file.stack, stack_result)
         for stack_result, future in pending:

@@ -124,9 +124,11 @@ def parse_stack_config(raw: Mapping[str, Any], file: str, catalogue: Catalogue |
     except ValidationError as error:
         raise from_validation_error(file, body_key, error, _allowed_keys(model_type)) from None
     check: Callable[[Catalogue], list[tuple[tuple[int | str, ...], str]]] = model.problems  # type: ignore[attr-defined]
-    semantic = [(dotted(body_key, loc), message) for loc, message in check(catalogue)]
+    semantic: dict[str, str] = {}
+    for loc, message in check(catalogue):
+        semantic.setdefault(dotted(body_key, loc), message)  # one error per key: the first, most basic one
     if semantic:
-        raise ConfigError(file, semantic)
+        raise ConfigError(file, list(semantic.items()))
     return StackConfig(kind=str(kind), file=file, model=model)
 
 

@@ -99,13 +99,11 @@ def _volume_type_aspects(r: Resource) -> Iterator[str]:
     if isinstance(description, Unknown):
         yield "description could not be verified during preview (unknown value)"
         return
-    if not isinstance(description, str) or not description.startswith("[scs:aspects"):
-        yield "description does not start with '[scs:aspects]' (SCS-0114)"
+    match = re.match(r"^\[scs:([a-z, ]*)\]", description) if isinstance(description, str) else None
+    if match is None:
+        yield "description does not start with the SCS-0114 aspects, e.g. '[scs:encrypted, replicated]'"
         return
-    match = re.match(r"^\[scs:aspects ([a-z, ]+)\]", description) or re.match(
-        r"^\[scs:aspects\] ?([a-z, ]*)", description
-    )
-    aspects = [a.strip() for a in (match.group(1) if match else "").split(",") if a.strip()]
+    aspects = [a.strip() for a in match.group(1).split(",") if a.strip()]
     if any(a not in SCS_ASPECTS for a in aspects) or aspects != sorted(set(aspects)):
         yield f"aspects {aspects} must be a sorted, unrepeated subset of {list(SCS_ASPECTS)}"
 
@@ -223,12 +221,12 @@ RULES: Final = [
     ),
     Rule(
         name="volume-type-declares-scs-aspects",
-        description="Volume types describe their SCS aspects ([scs:aspects] encrypted, replicated).",
+        description="Volume types describe their SCS-0114 aspects ([scs:encrypted, replicated]).",
         severity=Severity.LOW,
         enforcement=ADVISORY,
         tags=("data-protection", "scs", "openstack"),
         framework=framework("SCS", "scs-0114", "Volume types declare their aspects."),
-        remediation="Start the description with '[scs:aspects] encrypted, replicated' (sorted, no repeats).",
+        remediation="Start the description with '[scs:encrypted, replicated]' (sorted, no repeats).",
         checks={VOLUME_TYPE: _volume_type_aspects},
     ),
     Rule(

@@ -35,7 +35,7 @@ def _firewall_rule(r: Resource) -> Iterator[str]:
     if isinstance(action, Unknown):
         yield "action could not be verified during preview (unknown value)"
         return
-    if (text(action) or "deny").lower() != "allow":
+    if str(text(action) or "deny").lower() != "allow":
         return
     for field in ("sourceIpAddress", "destinationIpAddress"):
         value = r.props.get(field)
@@ -101,14 +101,14 @@ def _crypto(r: Resource, *, ike: bool) -> Iterator[str]:
     defaults = {"encryptionAlgorithm": "aes-128", "authAlgorithm": "sha1", "pfs": "group5"}
     if ike:
         defaults["ikeVersion"] = "v1"
-    values = {}
+    values: dict[str, str | None] = {}
     for field, default in defaults.items():
         value = r.props.get(field)
         if isinstance(value, Unknown):
             yield f"{field} could not be verified during preview (unknown value)"
             values[field] = None
         else:
-            values[field] = (text(value) or default).lower()
+            values[field] = str(text(value) or default).lower()
     if ike and values["ikeVersion"] not in {None, "v2"}:
         yield f"ikeVersion is {values['ikeVersion']}; use v2"
     encryption = values["encryptionAlgorithm"]

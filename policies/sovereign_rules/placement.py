@@ -16,7 +16,7 @@ from typing import Any, Final
 from pulumi_policy import Severity
 
 from .catalogue import Site, host_of, with_separator
-from .framework import MANDATORY, Check, Provider, Resource, Rule, framework
+from .framework import ADVISORY, MANDATORY, Check, Provider, Resource, Rule, framework
 from .sites import kubernetes_provider_site, openstack_provider_site, provider_site
 from .values import UNKNOWN, Unknown, dotted, get, items, mapping, text, walk
 
@@ -146,8 +146,35 @@ def _sync_target(value: Any, r: Resource, what: str) -> str | None:
     return f"{what} {target!r} is not the object storage of an EU catalogue site"
 
 
+# A primary container's sync target embeds the partner project's ID, unknown until that project
+# exists, so the whole URL is unknown in a first preview. The program also declares the target's
+# endpoint, which is known: when that declaration is an EU catalogue endpoint, the unknown is only a
+# related ID and does not decide the verdict. The binding is enforced once the URL is known (at
+# `pulumi up`, before the container is created, and in every later preview): it must start with the
+# declared endpoint.
+DECLARED_SYNC_ENDPOINT = "sovcloud-sync-endpoint"
+
+
+def _declared_sync_endpoint(r: Resource) -> Any:
+    metadata = mapping(r.props.get("metadata"))
+    if isinstance(metadata, Unknown):
+        return UNKNOWN
+    return metadata.get(DECLARED_SYNC_ENDPOINT)
+
+
+def _catalogue_object_storage(r: Resource, endpoint: Any) -> bool:
+    value = text(endpoint)
+    return value is not None and any(
+        with_separator(str(value)) == with_separator(site.object_storage_endpoint) for site in r.catalogue.eu_sites()
+    )
+
+
 def _object_sync(r: Resource) -> Iterator[str]:
-    checks: list[tuple[Any, str]] = [(r.props.get("containerSyncTo"), "containerSyncTo")]
+    target = r.props.get("containerSyncTo")
+    declared = _declared_sync_endpoint(r)
+    checks: list[tuple[Any, str]] = []
+    if not (isinstance(target, Unknown) and _catalogue_object_storage(r, declared)):
+        checks.append((target, "containerSyncTo"))
     for field in ("metadata", "headers"):
         values = mapping(r.props.get(field))
         if isinstance(values, Unknown):
@@ -161,6 +188,28 @@ def _object_sync(r: Resource) -> Iterator[str]:
         problem = _sync_target(value, r, what)
         if problem:
             yield problem
+    if declared is None or isinstance(declared, Unknown):
+        return
+    if not _catalogue_object_storage(r, declared):
+        yield f"metadata.{DECLARED_SYNC_ENDPOINT} {text(declared)!r} is not the object storage of an EU catalogue site"
+        return
+    known_target = None if isinstance(target, Unknown) else text(target)
+    if known_target is not None and not str(known_target).startswith(with_separator(str(text(declared)))):
+        yield (
+            f"containerSyncTo {known_target!r} does not go to its declared endpoint "
+            f"metadata.{DECLARED_SYNC_ENDPOINT} {text(declared)!r}"
+        )
+
+
+def _object_sync_pending(r: Resource) -> Iterator[str]:
+    target = r.props.get("containerSyncTo")
+    declared = _declared_sync_endpoint(r)
+    if isinstance(target, Unknown) and _catalogue_object_storage(r, declared):
+        yield (
+            f"containerSyncTo is computed from the partner project's ID, unknown until it exists; its declared "
+            f"endpoint {text(declared)!r} is EU object storage, and the full URL is checked against it when "
+            f"`pulumi up` registers the container"
+        )
 
 
 def _image_source(r: Resource) -> Iterator[str]:
@@ -287,6 +336,18 @@ RULES: Final = [
                 "openstack:sharedfilesystem/share:Share",
             )
         },
+    ),
+    Rule(
+        name="object-storage-sync-verified-at-update",
+        description="A container's sync target that is still unknown is re-checked, against its declared endpoint, at update.",
+        severity=Severity.LOW,
+        enforcement=ADVISORY,
+        tags=("data-protection", "openstack"),  # advisory: `placement` policies are all mandatory
+        framework=framework(
+            "SecNumCloud", "12.5.d", "Replicas and backups follow the data's location rules (also BSI C5 PSS-12)."
+        ),
+        remediation="Nothing to do: `pulumi up` verifies containerSyncTo before it creates the container.",
+        checks={"openstack:objectstorage/container:Container": _object_sync_pending},
     ),
     Rule(
         name="object-storage-sync-in-eu-site",

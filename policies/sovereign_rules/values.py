@@ -117,7 +117,7 @@ def get(obj: Any, *path: str | int) -> Any:
 
 def text(value: Any) -> str | Unknown | None:
     """A non-empty string, `UNKNOWN`, or `None` (missing, empty or not a string)."""
-    if value is UNKNOWN:
+    if isinstance(value, Unknown):
         return UNKNOWN
     if isinstance(value, str) and value.strip():
         return value.strip()
@@ -126,21 +126,21 @@ def text(value: Any) -> str | Unknown | None:
 
 def items(value: Any) -> list[Any] | Unknown:
     """A list (missing or wrongly typed values count as empty), or `UNKNOWN`."""
-    if value is UNKNOWN:
+    if isinstance(value, Unknown):
         return UNKNOWN
     return value if isinstance(value, list) else []
 
 
 def mapping(value: Any) -> dict[str, Any] | Unknown:
     """A dict (missing or wrongly typed values count as empty), or `UNKNOWN`."""
-    if value is UNKNOWN:
+    if isinstance(value, Unknown):
         return UNKNOWN
     return value if isinstance(value, dict) else {}
 
 
 def flag(value: Any) -> bool | Unknown | None:
     """A boolean read leniently (`"true"`, `"False"`, 1.0 as they arrive in value specs), or None."""
-    if value is UNKNOWN:
+    if isinstance(value, Unknown):
         return UNKNOWN
     if isinstance(value, bool):
         return value
