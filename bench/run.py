@@ -87,7 +87,9 @@ def make_fleet(workdir: Path, tenants: int) -> Path:
 # --- measurements ----------------------------------------------------------------------------------
 
 
-def run_programs(project_dir: Path, main: Path | None = None, env_registrations: Path | None = None) -> tuple[float, list]:
+def run_programs(
+    project_dir: Path, main: Path | None = None, env_registrations: Path | None = None
+) -> tuple[float, list]:
     """Run every stack's program in this process under the mock runtime; seconds and registrations."""
     from sovcloud.engine.runner import run_stack
     from sovcloud.engine.stack_files import Project, discover_stacks
@@ -240,8 +242,10 @@ def main() -> None:
         fleet_ratio = ratio(large_wall, summed_floor)
         peak = max(rss for _, rss in large_runs) / 1024
 
-    print(f"resources: {resource_count} registrations in {len(registrations)} stacks; "
-          f"pack: {resource_policies} resource + {stack_policies} stack policies")
+    print(
+        f"resources: {resource_count} registrations in {len(registrations)} stacks; "
+        f"pack: {resource_policies} resource + {stack_policies} stack policies"
+    )
     print(Figure(ours).line("program_seconds", " s"))
     print(Figure(floor).line("program_floor_seconds", " s"))
     print(Figure(ours_policy).line("policy_seconds", " s"))

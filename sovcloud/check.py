@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,7 +98,7 @@ def pack_processes(stack_count: int) -> int:
 
 
 @contextlib.contextmanager
-def _policy_sessions(options: CheckOptions, project: Project, count: int) -> Iterator[list[Analyzer]]:
+def _policy_sessions(options: CheckOptions, project: Project, count: int) -> Iterator[Sequence[Analyzer]]:
     """`count` pack processes, started concurrently, each started the way the CLI starts a pack."""
     if not options.policies_enabled:
         yield []

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+from sovcloud.engine.stack_files import load_stack_file
 
 SCRIPT = r"""
 import json, os, runpy, sys
@@ -37,11 +37,12 @@ print(json.dumps(sorted(set(mocks.types))))
 
 
 def test_program_runs_from_the_project_dir_without_the_root_on_sys_path(project_root: Path) -> None:
-    with (project_root / "stacks" / "Pulumi.platform.yaml").open(encoding="utf-8") as stream:
-        config = yaml.safe_load(stream)["config"]
+    # The engine decrypts `secure:` values before handing config over; the stack-file reader stands in.
+    stack_file = load_stack_file(project_root / "stacks" / "Pulumi.platform.yaml", "sovcloud")
     env = {
         **os.environ,
-        "PULUMI_CONFIG": json.dumps({k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}),
+        "PULUMI_CONFIG": json.dumps(stack_file.config),
+        "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(stack_file.secret_keys)),
     }
     env.pop("PYTHONPATH", None)
     completed = subprocess.run(

@@ -47,7 +47,15 @@ def from_validation_error(
                 message += f" (valid keys: {', '.join(sorted(parent_fields))})"
         elif item["type"] == "missing":
             message = "required key is missing"
-        else:
-            message = f"{message} (got {item.get('input')!r})" if "input" in item else message
+        elif "input" in item and not _sensitive(loc):
+            message = f"{message} (got {item['input']!r})"
         problems.append((dotted(prefix, loc), message))
     return ConfigError(file, problems)
+
+
+_SENSITIVE = ("secret", "password", "token", "credential", "key")
+
+
+def _sensitive(loc: tuple[int | str, ...]) -> bool:
+    """Never echo what was given for a key that may hold a secret."""
+    return any(isinstance(part, str) and any(word in part.lower() for word in _SENSITIVE) for part in loc)

@@ -339,7 +339,7 @@ RULES: Final = [
     ),
     Rule(
         name="object-storage-sync-verified-at-update",
-        description="A container's sync target that is still unknown is re-checked, against its declared endpoint, at update.",
+        description="A container's sync target that is still unknown is re-checked against its declared endpoint.",
         severity=Severity.LOW,
         enforcement=ADVISORY,
         tags=("data-protection", "openstack"),  # advisory: `placement` policies are all mandatory

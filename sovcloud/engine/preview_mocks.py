@@ -27,7 +27,6 @@ def as_deployed(value: Any, path: str = "output") -> Any:
     return value
 
 
-
 class PreviewMocks(pulumi.runtime.Mocks):
     """`new_resource` and `call` for an offline preview."""
 

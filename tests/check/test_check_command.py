@@ -15,7 +15,7 @@ from sovcloud.cli import app
 from sovcloud.results import CheckResult, Level, Source
 
 ROOT = Path(__file__).resolve().parents[2]
-BROKEN_PROGRAM = '''
+BROKEN_PROGRAM = """
 import pulumi
 import pulumi_openstack as openstack
 
@@ -23,7 +23,7 @@ provider = openstack.Provider("us", auth_url="https://keystone.example.com:5000/
 openstack.networking.Router(
     "edge", external_network_id="public-net-id", opts=pulumi.ResourceOptions(provider=provider)
 )
-'''
+"""
 
 
 def project_copy(tmp_path: Path, stacks: list[str]) -> Path:

@@ -8,37 +8,24 @@ from typing import Any
 import pytest
 import yaml
 from conftest import Declare, by_type, dynamic_of_kind
-from pydantic import ConfigDict, Field, SecretStr
 
 from infra.catalogue import Catalogue
-from infra.config.common import Strict
 from infra.config.platform import PlatformConfig
 from infra.programs import platform
 from tests.conftest import ROOT
 
 
-class _Identity(Strict):
-    """The field proposed for PlatformConfig (see the identity-federation report)."""
-
-    client_id: str = Field(default="sovcloud-pulumi", alias="clientId")
-    client_secret: SecretStr = Field(alias="clientSecret")
-    admin_realm: str = Field(default="master", alias="adminRealm")
-
-
-class _PlatformWithIdentity(PlatformConfig):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    identity: _Identity | None = None
-
-
-def _platform_config(identity: dict[str, Any] | None) -> _PlatformWithIdentity:
+def _platform_config(identity: dict[str, Any] | None) -> PlatformConfig:
+    """The bundled platform config, with `identity` as given (None: no Keycloak access)."""
     with (ROOT / "stacks" / "Pulumi.platform.yaml").open(encoding="utf-8") as stream:
         raw = dict(yaml.safe_load(stream)["config"]["sovcloud:platform"])
+    raw.pop("identity", None)
     if identity is not None:
         raw["identity"] = identity
-    return _PlatformWithIdentity.model_validate(raw)
+    return PlatformConfig.model_validate(raw)
 
 
-@pytest.mark.parametrize("identity", [None, {"clientSecret": "[secret]"}])
+@pytest.mark.parametrize("identity", [None, {"clientId": "sovcloud-platform", "clientSecret": "[secret]"}])
 def test_both_sites_trust_the_realm(declare: Declare, catalogue: Catalogue, identity: dict[str, Any] | None) -> None:
     regs = declare(lambda: platform.run(_platform_config(identity), catalogue))
     federations = by_type(regs, "sovcloud:keystone_federation:SiteFederation")
