@@ -205,57 +205,59 @@ class PolicyPackSession:
         self._call("ConfigureStack", self._stub.ConfigureStack, request)
         by_urn = {r.urn: r for r in resources}
         findings: list[Finding] = []
-        analyzed_inputs: dict[str, dict[str, Any]] = {}
+        # Each resource's properties, options and provider are encoded once and reused for Remediate,
+        # Analyze and AnalyzeStack; a provider's message once per provider.
+        providers: dict[str, analyzer_pb2.AnalyzerProviderResource | None] = {}
+        encoded: dict[str, tuple[struct_pb2.Struct, analyzer_pb2.AnalyzerResourceOptions]] = {}
         for record in resources:
-            inputs = dict(record.inputs)
-            provider = self._provider(record, by_urn)
+            properties = _struct(record.inputs)
             options = self._options(record)
-            remediated = self._call(
-                "Remediate",
-                self._stub.Remediate,
-                analyzer_pb2.AnalyzeRequest(
-                    type=record.type,
-                    properties=_struct(inputs),
-                    urn=record.urn,
-                    name=record.name,
-                    options=options,
-                    provider=provider,
-                ),
+            provider = self._cached_provider(record, by_urn, providers)
+            request = analyzer_pb2.AnalyzeRequest(
+                type=record.type,
+                properties=properties,
+                urn=record.urn,
+                name=record.name,
+                options=options,
+                provider=provider,
             )
+            remediated = self._call("Remediate", self._stub.Remediate, request)
             for remediation in remediated.remediations:
                 if remediation.HasField("properties") and remediation.properties.fields:
-                    inputs = json_format.MessageToDict(remediation.properties)
+                    properties = remediation.properties
+                    request = analyzer_pb2.AnalyzeRequest(
+                        type=record.type,
+                        properties=properties,
+                        urn=record.urn,
+                        name=record.name,
+                        options=options,
+                        provider=provider,
+                    )
                 if remediation.diagnostic:
                     findings.append(
                         self._finding(remediation.policyName, Level.ADVISORY, remediation.diagnostic, record)
                     )
-            analyzed_inputs[record.urn] = inputs
-            response = self._call(
-                "Analyze",
-                self._stub.Analyze,
-                analyzer_pb2.AnalyzeRequest(
-                    type=record.type,
-                    properties=_struct(inputs),
-                    urn=record.urn,
-                    name=record.name,
-                    options=options,
-                    provider=provider,
-                ),
-            )
+            encoded[record.urn] = (properties, options)
+            response = self._call("Analyze", self._stub.Analyze, request)
             findings.extend(self._findings(response, record, by_urn))
         stack_request = analyzer_pb2.AnalyzeStackRequest()
         for record in resources:
-            props = (outputs or {}).get(record.urn)
-            if props is None:
-                props = {**analyzed_inputs.get(record.urn, record.inputs), "id": UNKNOWN_STRING}
+            properties, options = encoded[record.urn]
+            given = (outputs or {}).get(record.urn)
+            if given is not None:
+                state = _struct(given)
+            else:  # preview: outputs are the inputs, and the ID of a resource to be created is unknown
+                state = struct_pb2.Struct()
+                state.CopyFrom(properties)
+                state["id"] = UNKNOWN_STRING
             stack_request.resources.append(
                 analyzer_pb2.AnalyzerResource(
                     type=record.type,
-                    properties=_struct(props),
+                    properties=state,
                     urn=record.urn,
                     name=record.name,
-                    options=self._options(record),
-                    provider=self._provider(record, by_urn),
+                    options=options,
+                    provider=self._cached_provider(record, by_urn, providers),
                     parent=record.parent or "",
                     dependencies=list(record.dependencies),
                     propertyDependencies={
@@ -271,6 +273,18 @@ class PolicyPackSession:
     @staticmethod
     def _options(record: ResourceRecord) -> analyzer_pb2.AnalyzerResourceOptions:
         return analyzer_pb2.AnalyzerResourceOptions(protect=record.protect, parent=record.parent or "")
+
+    @classmethod
+    def _cached_provider(
+        cls,
+        record: ResourceRecord,
+        by_urn: Mapping[str, ResourceRecord],
+        cache: dict[str, analyzer_pb2.AnalyzerProviderResource | None],
+    ) -> analyzer_pb2.AnalyzerProviderResource | None:
+        key = record.provider or ""
+        if key not in cache:
+            cache[key] = cls._provider(record, by_urn)
+        return cache[key]
 
     @staticmethod
     def _provider(
