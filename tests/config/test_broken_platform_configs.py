@@ -9,34 +9,11 @@ from typing import Any
 import pytest
 
 from infra.config.errors import ConfigError
+from tests.config.mutations import Doc, Mutations
 from tests.conftest import RunDocument, read_stack_document
 
-Doc = dict[str, Any]
-
-
-def body(doc: Doc) -> Doc:
-    platform: Doc = doc["config"]["sovcloud:platform"]
-    return platform
-
-
-def set_in(path: list[str | int], value: Any) -> Callable[[Doc], None]:
-    def mutate(doc: Doc) -> None:
-        target: Any = body(doc)
-        for part in path[:-1]:
-            target = target[part]
-        target[path[-1]] = value
-
-    return mutate
-
-
-def rename_key(path: list[str | int], old: str, new: str) -> Callable[[Doc], None]:
-    def mutate(doc: Doc) -> None:
-        target: Any = body(doc)
-        for part in path:
-            target = target[part]
-        target[new] = target.pop(old)
-
-    return mutate
+MUTATIONS = Mutations("sovcloud:platform")
+body, set_in, rename_key = MUTATIONS.body, MUTATIONS.set_in, MUTATIONS.rename_key
 
 
 def top_level(old: str, new: str) -> Callable[[Doc], None]:

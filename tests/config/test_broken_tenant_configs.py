@@ -10,35 +10,14 @@ from typing import Any
 import pytest
 
 from infra.config.errors import ConfigError
+from tests.config.mutations import Doc, Mutations
 from tests.conftest import RunDocument, read_stack_document
 
-Doc = dict[str, Any]
 BASE = "tenant-min-finance"
 
 
-def body(doc: Doc) -> Doc:
-    tenant: Doc = doc["config"]["sovcloud:tenant"]
-    return tenant
-
-
-def set_in(path: list[str | int], value: Any) -> Callable[[Doc], None]:
-    def mutate(doc: Doc) -> None:
-        target: Any = body(doc)
-        for part in path[:-1]:
-            target = target[part]
-        target[path[-1]] = value
-
-    return mutate
-
-
-def rename_key(path: list[str | int], old: str, new: str) -> Callable[[Doc], None]:
-    def mutate(doc: Doc) -> None:
-        target: Any = body(doc)
-        for part in path:
-            target = target[part]
-        target[new] = target.pop(old)
-
-    return mutate
+MUTATIONS = Mutations("sovcloud:tenant")
+body, set_in, rename_key = MUTATIONS.body, MUTATIONS.set_in, MUTATIONS.rename_key
 
 
 def drop_site(site: str) -> Callable[[Doc], None]:
