@@ -213,7 +213,7 @@ class PolicyPackSession:
             properties = _struct(record.inputs)
             options = self._options(record)
             provider = self._cached_provider(record, by_urn, providers)
-            request = analyzer_pb2.AnalyzeRequest(
+            analyze_request = analyzer_pb2.AnalyzeRequest(
                 type=record.type,
                 properties=properties,
                 urn=record.urn,
@@ -221,11 +221,11 @@ class PolicyPackSession:
                 options=options,
                 provider=provider,
             )
-            remediated = self._call("Remediate", self._stub.Remediate, request)
+            remediated = self._call("Remediate", self._stub.Remediate, analyze_request)
             for remediation in remediated.remediations:
                 if remediation.HasField("properties") and remediation.properties.fields:
                     properties = remediation.properties
-                    request = analyzer_pb2.AnalyzeRequest(
+                    analyze_request = analyzer_pb2.AnalyzeRequest(
                         type=record.type,
                         properties=properties,
                         urn=record.urn,
@@ -238,7 +238,7 @@ class PolicyPackSession:
                         self._finding(remediation.policyName, Level.ADVISORY, remediation.diagnostic, record)
                     )
             encoded[record.urn] = (properties, options)
-            response = self._call("Analyze", self._stub.Analyze, request)
+            response = self._call("Analyze", self._stub.Analyze, analyze_request)
             findings.extend(self._findings(response, record, by_urn))
         stack_request = analyzer_pb2.AnalyzeStackRequest()
         for record in resources:
