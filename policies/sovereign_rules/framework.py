@@ -92,9 +92,6 @@ class Rule:
     fallback: Callable[[str], Check | None] | None = None
     config_properties: Mapping[str, dict[str, Any]] = field(default_factory=dict)
 
-    def schema(self) -> PolicyConfigSchema:
-        return PolicyConfigSchema(properties={"catalogue": CATALOGUE_SCHEMA, **self.config_properties})
-
     def policy(self) -> ResourceValidationPolicy:
         dispatch: dict[str, Check | None] = {}
 
@@ -117,17 +114,7 @@ class Rule:
             except Exception as error:  # never crash the preview: fail closed instead
                 report(f"{INTERNAL_ERROR} ({type(error).__name__}: {error})", None)
 
-        return ResourceValidationPolicy(
-            name=self.name,
-            description=self.description,
-            validate=validate,
-            enforcement_level=self.enforcement,
-            config_schema=self.schema(),
-            severity=self.severity,
-            framework=self.framework,
-            tags=list(self.tags),
-            remediation_steps=self.remediation,
-        )
+        return ResourceValidationPolicy(validate=validate, **_metadata(self))
 
 
 @dataclass(frozen=True)
@@ -155,17 +142,21 @@ class StackRule:
             except Exception as error:  # never crash the preview: fail closed instead
                 report(f"{INTERNAL_ERROR} ({type(error).__name__}: {error})", None)
 
-        return StackValidationPolicy(
-            name=self.name,
-            description=self.description,
-            validate=validate,
-            enforcement_level=self.enforcement,
-            config_schema=PolicyConfigSchema(properties={"catalogue": CATALOGUE_SCHEMA, **self.config_properties}),
-            severity=self.severity,
-            framework=self.framework,
-            tags=list(self.tags),
-            remediation_steps=self.remediation,
-        )
+        return StackValidationPolicy(validate=validate, **_metadata(self))
+
+
+def _metadata(rule: Rule | StackRule) -> dict[str, Any]:
+    """What every policy declares about itself, whether it checks resources or the whole stack."""
+    return {
+        "name": rule.name,
+        "description": rule.description,
+        "enforcement_level": rule.enforcement,
+        "config_schema": PolicyConfigSchema(properties={"catalogue": CATALOGUE_SCHEMA, **rule.config_properties}),
+        "severity": rule.severity,
+        "framework": rule.framework,
+        "tags": list(rule.tags),
+        "remediation_steps": rule.remediation,
+    }
 
 
 def _provider(raw: Any) -> Provider | None:
