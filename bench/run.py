@@ -124,7 +124,8 @@ def write_floor_inputs(workdir: Path, registrations: list) -> Path:
 
 
 def all_records(project_dir: Path, registrations: list) -> list[tuple[str, list]]:
-    from infra.catalogue import load_catalogue
+    from federation_catalogue import load_catalogue
+
     from sovcloud.engine.records import to_records
 
     catalogue = load_catalogue()

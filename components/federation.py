@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_openstack as openstack
+from federation_catalogue import Catalogue, Site
 
 from components.site_providers import SiteProviders
-from infra.catalogue import Catalogue, Site
 
 TRANSIT_VLAN = 3100
 # Addresses 1..15 of each site's transit pool belong to the platform; tenants get the rest.

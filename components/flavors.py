@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_openstack as openstack
 
-from infra.scs import MANDATORY_FLAVORS, parse_flavor_name
+from model.scs import MANDATORY_FLAVORS, parse_flavor_name
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_keycloak as keycloak
+from federation_catalogue import Catalogue, Site
 
 from components.keystone_federation import mapping_rules
-from infra.catalogue import Catalogue, Site
 
 GROUPS_CLAIM = "groups"  # the token claim Keystone reads as OIDC-groups and Kubernetes as --oidc-groups-claim
 KUBELOGIN_REDIRECTS = ("http://localhost:8000", "http://localhost:18000")  # kubelogin's loopback listeners

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_openstack as openstack
+from federation_catalogue import Site
 
-from infra.catalogue import Site
-from infra.config.platform import ImageSpec
+from model.config.platform import ImageSpec
 
 
 def scs_image_properties(image: ImageSpec) -> dict[str, str]:

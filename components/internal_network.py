@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_openstack as openstack
-
-from infra.catalogue import Site
+from federation_catalogue import Site
 
 
 @dataclass(frozen=True)

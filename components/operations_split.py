@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_openstack as openstack
+from federation_catalogue import Catalogue, Site
 
 from components.site_providers import SiteProviders
-from infra.catalogue import Catalogue, Site
 
 
 @dataclass(frozen=True)

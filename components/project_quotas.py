@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_openstack as openstack
 
-from infra.config.common import Quotas
+from model.config.common import Quotas
 
 
 @dataclass(frozen=True)

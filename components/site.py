@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_openstack as openstack
+from federation_catalogue import Site as CatalogueSite
 
 from components.flavors import SiteFlavors, SiteFlavorsArgs
 from components.images import SiteImages, SiteImagesArgs
@@ -17,8 +18,7 @@ from components.internal_network import InternalNetwork, InternalNetworkArgs
 from components.namespace import IsolatedNamespace, IsolatedNamespaceArgs
 from components.project_quotas import ProjectQuotas, ProjectQuotasArgs
 from components.volume_types import SiteVolumeTypes
-from infra.catalogue import Site as CatalogueSite
-from infra.config.platform import ImageSpec, PlatformSite
+from model.config.platform import ImageSpec, PlatformSite
 
 
 @dataclass(frozen=True)

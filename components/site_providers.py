@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_openstack as openstack
-
-from infra.catalogue import Catalogue, Site
+from federation_catalogue import Catalogue, Site
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ import ipaddress
 from dataclasses import dataclass
 
 import pulumi
+from federation_catalogue import Catalogue
 
+from components.platform_reference import PlatformReference
 from components.site_providers import SiteProviders
 from components.tenant_compute import TenantCompute, TenantComputeArgs
 from components.tenant_kubernetes import TenantKubernetes, TenantKubernetesArgs
@@ -21,9 +23,7 @@ from components.tenant_network import TenantNetwork, TenantNetworkArgs
 from components.tenant_project import TenantProject, TenantProjectArgs
 from components.tenant_security import TenantSecurity, TenantSecurityArgs
 from components.tenant_storage import TenantStorage, TenantStorageArgs
-from infra.catalogue import Catalogue
-from infra.config.tenant import TenantConfig
-from infra.programs.platform_ref import PlatformReference
+from model.config.tenant import TenantConfig
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_openstack as openstack
+from federation_catalogue import Site
 
-from infra.catalogue import Site
-from infra.config.tenant import ServerGroup
-from infra.scs import parse_flavor_name
+from model.config.tenant import ServerGroup
+from model.scs import parse_flavor_name
 
 BOOT_VOLUME_TYPE = "encrypted"
 

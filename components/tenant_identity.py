@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_keycloak as keycloak
+from federation_catalogue import Catalogue, Site
 
 from components.keystone_federation import mapping_rules
 from components.keystone_federation.resources import KeystoneMappingRules, KeystoneTarget
-from infra.catalogue import Catalogue, Site
 
 
 @dataclass(frozen=True)

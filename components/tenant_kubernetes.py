@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_kubernetes as k8s
+from federation_catalogue import Site
 
 from components.namespace import REGION_LABEL, IsolatedNamespace, IsolatedNamespaceArgs
-from infra.catalogue import Site
-from infra.config.tenant import Kubernetes, SiteRole, Workload
+from model.config.tenant import Kubernetes, SiteRole, Workload
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 

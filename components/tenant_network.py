@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_openstack as openstack
+from federation_catalogue import Site
 
 from components.federation import border_address
 from components.internal_network import InternalNetwork, InternalNetworkArgs
-from infra.catalogue import Site
-from infra.config.tenant import TenantSite
+from model.config.tenant import TenantSite
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_openstack as openstack
+from federation_catalogue import Catalogue, Site
 
 from components.project_quotas import ProjectQuotas, ProjectQuotasArgs
-from infra.catalogue import Catalogue, Site
-from infra.config.common import Quotas
-from infra.config.tenant import SiteRole, TenantGroup
+from model.config.common import Quotas
+from model.config.tenant import SiteRole, TenantGroup
 
 
 @dataclass(frozen=True)

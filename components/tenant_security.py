@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_openstack as openstack
-
-from infra.catalogue import Site
+from federation_catalogue import Site
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_openstack as openstack
 import pulumi_random as random
+from federation_catalogue import Site
 
-from infra.catalogue import Site
-from infra.config.tenant import ObjectContainer, Volume
+from model.config.tenant import ObjectContainer, Volume
 
 SYNC_KEY_LENGTH = 48
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_openstack as openstack
 
-from infra.scs import volume_type_description
+from model.scs import volume_type_description
 
 # name -> (scs-0114 aspects, text). `encrypted-replicated` is the default for tenant data.
 VOLUME_TYPES: dict[str, tuple[tuple[str, ...], str]] = {

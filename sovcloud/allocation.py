@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from federation_catalogue import Catalogue
 
-from infra.catalogue import Catalogue
-from infra.config.tenant import FIRST_TENANT_TRANSIT_HOST
+from model.config.tenant import FIRST_TENANT_TRANSIT_HOST
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address

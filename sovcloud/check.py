@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from infra.catalogue import Catalogue, load_catalogue
-from infra.config.errors import ConfigError
+from federation_catalogue import PACK_CATALOGUE, Catalogue, pack_catalogue
+from federation_catalogue.errors import ConfigError
+
 from sovcloud.engine.records import to_records
 from sovcloud.engine.runner import StackRun, run_stack
 from sovcloud.engine.stack_files import Project, StackFile, discover_stacks
@@ -132,11 +133,12 @@ def run_check(options: CheckOptions) -> CheckResult:
     """The whole check; never raises for a broken stack (that is a finding), only for a broken setup."""
     root = options.project_root
     project = Project.load(root)
+    pack_dir = options.policy_pack or root / "policies"
     result = CheckResult()
     try:
-        catalogue = load_catalogue()
+        catalogue = pack_catalogue(pack_dir)
     except ConfigError as error:
-        result.project_findings += error_findings(error, "infra/federation.yaml")
+        result.project_findings += error_findings(error, _relative(pack_dir / PACK_CATALOGUE, root))
         return result
     stack_files = discover_stacks(project.stack_config_dir, project.name, options.stacks)
     project_findings, project_policies = _project_findings(project, stack_files)

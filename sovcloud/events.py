@@ -272,10 +272,9 @@ def _with_sites(records: Sequence[ResourceRecord], catalogue: Any | None) -> lis
 
 def _load_catalogue(project_root: Path | None) -> Any | None:
     try:
-        from infra.catalogue import CATALOGUE_FILE, load_catalogue
+        from federation_catalogue import load_catalogue, project_catalogue
 
-        path = project_root / "infra" / "federation.yaml" if project_root else CATALOGUE_FILE
-        return load_catalogue(path if path.is_file() else CATALOGUE_FILE)
+        return project_catalogue(project_root) if project_root else load_catalogue()
     except Exception:  # the sites are a nicety of the report: without a catalogue, none are shown
         return None
 

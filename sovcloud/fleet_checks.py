@@ -9,7 +9,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from infra.catalogue import Catalogue
+from federation_catalogue import Catalogue
+
 from sovcloud.results import Finding, Level, PolicyInfo, Source, StackResult
 
 SUBNET = "openstack:networking/subnet:Subnet"

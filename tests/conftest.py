@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from federation_catalogue import Catalogue, load_catalogue
 
-from infra.catalogue import Catalogue, load_catalogue
 from sovcloud.engine.records import to_records
 from sovcloud.engine.runner import StackRun, run_stack
 from sovcloud.engine.stack_files import Project, StackFile, load_stack_file

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from federation_catalogue import Catalogue, load_catalogue
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infra.catalogue import Catalogue, load_catalogue
 from sovcloud.allocation import (
     PlanExhausted,
     Taken,

@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
-
-from infra.catalogue import CATALOGUE_FILE, load_catalogue
-from infra.config.errors import ConfigError
+from federation_catalogue import CATALOGUE_FILE, load_catalogue
+from federation_catalogue.errors import ConfigError
 
 
 def write_catalogue(tmp_path: Path, mutate: Any) -> Path:

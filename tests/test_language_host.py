@@ -1,5 +1,5 @@
-"""The program runs exactly as Pulumi's Python language host runs it: from the project directory,
-`runpy.run_path("infra/")`, config in PULUMI_CONFIG, and the project root NOT on sys.path."""
+"""The program runs as Pulumi's Python language host runs it: `runpy.run_path` of the program
+directory (the project root), config in PULUMI_CONFIG, and nothing else of ours on sys.path."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class Mocks(pulumi.runtime.Mocks):
 mocks = Mocks()
 pulumi.runtime.set_mocks(mocks, project="sovcloud", stack="platform", preview=True)
 settings.ROOT.set(None)
-_sync_await(run_in_stack(lambda: runpy.run_path("infra", run_name="__main__")))
+_sync_await(run_in_stack(lambda: runpy.run_path(root, run_name="__main__")))
 print(json.dumps(sorted(set(mocks.types))))
 """
 

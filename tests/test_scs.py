@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infra.scs import MANDATORY_FLAVORS, parse_flavor_name, volume_type_description
+from model.scs import MANDATORY_FLAVORS, parse_flavor_name, volume_type_description
 
 
 def test_mandatory_set_is_complete_and_parses() -> None:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from infra.catalogue import Catalogue
+from federation_catalogue import Catalogue
 
 # mod_auth_openidc hands claims to Keystone as `OIDC-<claim>` (OIDCClaimPrefix "OIDC-"); the groups
 # claim is the realm's group-membership mapper (see components/identity_provider.py).

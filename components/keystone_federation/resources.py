@@ -12,6 +12,7 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
+from federation_catalogue import Site
 
 from components.keystone_federation.provider import (
     KIND_IDENTITY_PROVIDER,
@@ -23,7 +24,6 @@ from components.keystone_federation.provider import (
     MappingRulesProvider,
     ProtocolProvider,
 )
-from infra.catalogue import Site
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+from federation_catalogue import Catalogue, Site
 
 from components.keystone_federation import mapping_rules
 from components.keystone_federation.resources import (
@@ -19,7 +20,6 @@ from components.keystone_federation.resources import (
     KeystoneMapping,
     KeystoneTarget,
 )
-from infra.catalogue import Catalogue, Site
 
 # mod_auth_openidc passes the token's issuer to Keystone as this variable (OIDCClaimPrefix "OIDC-").
 REMOTE_ID_ATTRIBUTE = "HTTP_OIDC_ISS"

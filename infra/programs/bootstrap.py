@@ -13,11 +13,11 @@ nothing it manages can be deleted by accident. The exact commands are in the REA
 from __future__ import annotations
 
 import pulumi
+from federation_catalogue import Catalogue
 
 from components.site_providers import SiteProviders, SiteProvidersArgs
 from components.state_backend import StateBackend, StateBackendArgs
-from infra.catalogue import Catalogue
-from infra.config.bootstrap import BootstrapConfig
+from model.config.bootstrap import BootstrapConfig
 
 
 def run(config: BootstrapConfig, catalogue: Catalogue) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pulumi
+from federation_catalogue import Catalogue
 
 from components.federation import Federation, FederationArgs, FederationSiteArgs
 from components.identity_provider import IdentityProvider, IdentityProviderArgs, keycloak_provider
@@ -10,8 +11,7 @@ from components.keystone_federation.site_federation import SiteFederation, SiteF
 from components.operations_split import OperationsSplit, OperationsSplitArgs, OperationsSplitSite
 from components.site import Site, SiteArgs
 from components.site_providers import SiteProviders, SiteProvidersArgs
-from infra.catalogue import Catalogue
-from infra.config.platform import PlatformConfig
+from model.config.platform import PlatformConfig
 
 
 def run(config: PlatformConfig, catalogue: Catalogue) -> None:
@@ -75,7 +75,7 @@ def run(config: PlatformConfig, catalogue: Catalogue) -> None:
             "identity-provider", IdentityProviderArgs(catalogue=catalogue), pulumi.ResourceOptions(providers=[keycloak])
         )
     # --- end identity federation
-    # What tenant stacks build on (read through a StackReference, see infra/programs/platform_ref.py).
+    # What tenant stacks build on (read through a StackReference, see components/platform_reference.py).
     pulumi.export(
         "transit",
         {

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pulumi
+from federation_catalogue import Catalogue
 
 from components.identity_provider import keycloak_provider
+from components.platform_reference import PlatformReference
 from components.site_providers import SiteProviders, SiteProvidersArgs
 from components.tenant import Tenant, TenantArgs
 from components.tenant_identity import TenantIdentity, TenantIdentityArgs, TenantIdentitySite
-from infra.catalogue import Catalogue
-from infra.config.tenant import TenantConfig
-from infra.programs.platform_ref import PlatformReference
+from model.config.tenant import TenantConfig
 
 
 def run(config: TenantConfig, catalogue: Catalogue) -> None:

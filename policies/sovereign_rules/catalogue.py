@@ -12,15 +12,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 import yaml
+from federation_catalogue import CATALOGUE_FILE
 
 from .addresses import Network, parse_network
-
-CATALOGUE_FILE: Final = Path(__file__).resolve().parent.parent / "federation.yaml"
 
 
 class CatalogueError(ValueError):

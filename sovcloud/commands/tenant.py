@@ -1,7 +1,7 @@
 """`sovcloud tenant new NAME`: stamp out a tenant stack with ranges no other stack uses.
 
 The new stack file is built in memory, validated exactly as the program validates its config
-(`infra.config.loader.parse_stack_config`), and only then written, never over an existing file.
+(`infra.stack_kinds.parse_stack_config`), and only then written, never over an existing file.
 Any refusal (invalid or duplicate name, invalid size or quota, exhausted address plan) is one line
 on stderr, exit code 2, and nothing written.
 """
@@ -17,12 +17,13 @@ from typing import Annotated, Any
 
 import typer
 import yaml
+from federation_catalogue import Catalogue, load_catalogue
+from federation_catalogue.errors import ConfigError
 
-from infra.catalogue import Catalogue, load_catalogue
-from infra.config.common import Quotas
-from infra.config.errors import ConfigError
-from infra.config.loader import parse_stack_config, read_stack_file
-from infra.config.tenant import DEFAULT_PLATFORM_STACK, TENANT_NAME
+from infra.stack_kinds import parse_stack_config
+from model.config.common import Quotas
+from model.config.loader import read_stack_file
+from model.config.tenant import DEFAULT_PLATFORM_STACK, TENANT_NAME
 from sovcloud.allocation import PlanExhausted, allocate, read_taken
 from sovcloud.passphrase import new_encryption_salt, passphrase_from_environment
 

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from importlib import metadata
 from urllib.parse import urlparse
 
-from infra.catalogue import Catalogue
+from federation_catalogue import Catalogue
+
 from sovcloud.engine.recording import Registration
 from sovcloud.results import ResourceRecord
 

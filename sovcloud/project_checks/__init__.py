@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from infra.catalogue import Catalogue, load_catalogue
+from federation_catalogue import Catalogue, load_catalogue
+
 from sovcloud.project_checks import rules
 from sovcloud.project_checks.backend import backend_problem
 from sovcloud.project_checks.docs import doc_files, login_problems

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from infra.catalogue import Catalogue
+from federation_catalogue import Catalogue
+
 from sovcloud.project_checks.federation_hosts import federation_hosts
 
 PULUMI_CLOUD_HOSTS = ("pulumi.com",)

@@ -15,7 +15,8 @@ import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
-from infra.catalogue import Catalogue
+from federation_catalogue import Catalogue
+
 from sovcloud.project_checks.backend import backend_problem
 
 _FENCE = re.compile(r"^\s*(```|~~~)")

@@ -11,7 +11,7 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from infra.catalogue import Catalogue
+from federation_catalogue import Catalogue
 
 
 @dataclass(frozen=True)

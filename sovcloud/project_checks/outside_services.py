@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from infra.catalogue import Catalogue
+from federation_catalogue import Catalogue
+
 from sovcloud.project_checks.federation_hosts import FederationHosts
 from sovcloud.project_checks.located import Leaf
 from sovcloud.project_checks.words import key_words

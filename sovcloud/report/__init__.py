@@ -21,12 +21,10 @@ FORMATS = ("text", "markdown", "sarif", "json")
 
 def address_plan(project_root: Path) -> AddressPlan:
     """The project's catalogue as the topology needs it (the shipped defaults if it cannot be read)."""
-    from infra.catalogue import CATALOGUE_FILE, load_catalogue
-    from infra.config.errors import ConfigError
+    from federation_catalogue import ConfigError, project_catalogue
 
-    path = project_root / "infra" / "federation.yaml"
     try:
-        return plan_from_catalogue(load_catalogue(path if path.is_file() else CATALOGUE_FILE))
+        return plan_from_catalogue(project_catalogue(project_root))
     except (ConfigError, OSError, ValueError):
         return AddressPlan()
 

@@ -267,7 +267,7 @@ def _add_route(
 
 
 def plan_from_catalogue(catalogue: Any) -> AddressPlan:
-    """An AddressPlan from `infra.catalogue.Catalogue` (duck-typed: the report does not need pydantic)."""
+    """An AddressPlan from `federation_catalogue.Catalogue` (duck-typed: the report does not need pydantic)."""
     address = catalogue.address_plan
     sites: dict[str, SiteInfo] = {}
     named: dict[str, str] = {}

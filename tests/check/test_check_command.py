@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from federation_catalogue import PROJECT_CATALOGUE
 from typer.testing import CliRunner
 
 from sovcloud.check import CheckOptions, pack_processes, run_check
@@ -31,8 +32,10 @@ def project_copy(tmp_path: Path, stacks: list[str]) -> Path:
     project = tmp_path / "project"
     (project / "stacks").mkdir(parents=True)
     document = yaml.safe_load((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"))
-    document["main"] = str(ROOT / "infra")
+    document["main"] = str(ROOT)
     (project / "Pulumi.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    (project / PROJECT_CATALOGUE).parent.mkdir(parents=True)
+    shutil.copy(ROOT / PROJECT_CATALOGUE, project / PROJECT_CATALOGUE)
     for stack in stacks:
         shutil.copy(ROOT / "stacks" / f"Pulumi.{stack}.yaml", project / "stacks")
     return project

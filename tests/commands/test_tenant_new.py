@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from federation_catalogue import Catalogue
 from typer.testing import CliRunner
 
-from infra.catalogue import Catalogue
-from infra.config.loader import parse_stack_config, read_stack_file
-from infra.config.tenant import TenantConfig
+from infra.stack_kinds import parse_stack_config
+from model.config.loader import read_stack_file
+from model.config.tenant import TenantConfig
 from sovcloud.commands import tenant as tenant_command
 from sovcloud.fleet_checks import subnet_overlaps
 from sovcloud.passphrase import passphrase_matches

@@ -8,8 +8,8 @@ from typing import Any
 
 import kubernetes_validate
 import pytest
+from federation_catalogue import load_catalogue
 
-from infra.catalogue import load_catalogue
 from sovcloud.engine.records import to_records
 from sovcloud.engine.runner import run_stack
 from sovcloud.engine.stack_files import Project, discover_stacks

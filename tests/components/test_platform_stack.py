@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from infra.catalogue import Catalogue
-from infra.scs import MANDATORY_FLAVORS, parse_flavor_name
+from federation_catalogue import Catalogue
+
+from model.scs import MANDATORY_FLAVORS, parse_flavor_name
 from tests.conftest import OfflineStack
 
 OS_PROVIDER = "pulumi:providers:openstack"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from federation_catalogue import Catalogue
+from federation_catalogue.errors import ConfigError
 
 from components.state_backend import StateBackendArgs
-from infra.catalogue import Catalogue
-from infra.config.errors import ConfigError
-from infra.config.loader import parse_stack_config
+from infra.stack_kinds import parse_stack_config
 from tests.conftest import OfflineStack, RunDocument, read_stack_document
 
 CONTAINER = "openstack:objectstorage/container:Container"

@@ -6,12 +6,13 @@ import ipaddress
 from collections.abc import Callable
 
 import pytest
+from federation_catalogue import Catalogue
 from pulumi.runtime.sync_await import _sync_await
 
 from components.tenant_storage import sync_target
-from infra.catalogue import Catalogue
-from infra.config.loader import parse_stack_config, read_stack_file
-from infra.config.tenant import ENCRYPTED_VOLUME_TYPES, TenantConfig
+from infra.stack_kinds import parse_stack_config
+from model.config.loader import read_stack_file
+from model.config.tenant import ENCRYPTED_VOLUME_TYPES, TenantConfig
 from tests.conftest import ROOT, OfflineStack, RunDocument, read_stack_document
 
 PLATFORM_STACK = "organization/sovcloud/platform"

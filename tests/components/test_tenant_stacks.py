@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from federation_catalogue import Catalogue
 from pulumi.runtime.rpc import UNKNOWN
 
-from infra.catalogue import Catalogue
-from infra.config.loader import parse_stack_config, read_stack_file
-from infra.config.tenant import TenantConfig
+from infra.stack_kinds import parse_stack_config
+from model.config.loader import read_stack_file
+from model.config.tenant import TenantConfig
 from sovcloud.fleet_checks import subnet_overlaps
 from sovcloud.results import StackResult
 from tests.conftest import ROOT, OfflineStack, RunDocument, read_stack_document

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from federation_catalogue.errors import ConfigError
 
-from infra.config.errors import ConfigError
 from tests.config.mutations import Doc, Mutations
 from tests.conftest import RunDocument, read_stack_document
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pulumi
 import pytest
+from federation_catalogue import Catalogue
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
@@ -19,7 +20,6 @@ from components.keystone_federation import mapping_rules
 from components.keystone_federation.resources import KeystoneMappingRules, KeystoneTarget
 from components.keystone_federation.site_federation import SiteFederation, SiteFederationArgs
 from components.tenant_identity import TenantIdentity, TenantIdentityArgs, TenantIdentitySite
-from infra.catalogue import Catalogue
 from sovcloud.analyzer import PolicyPackSession
 from sovcloud.engine.preview_mocks import PreviewMocks
 from sovcloud.engine.recording import RecordingMonitor

@@ -15,14 +15,14 @@ from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from .harness import PACK_DIR, REPO
 
-PROJECT_PACKAGES = {"components", "infra", "sovcloud"}
+PROJECT_PACKAGES = {"components", "infra", "model", "sovcloud"}
 
 # Runs `python -m pulumi.policy` after making the project's packages unimportable (the editable
 # install would otherwise let a stray import work here and fail on a machine without the project).
 BLOCKING_RUNNER = textwrap.dedent(
     """
     import importlib.abc, runpy, sys
-    BLOCKED = {"components", "infra", "sovcloud"}
+    BLOCKED = {"components", "infra", "model", "sovcloud"}
     class Block(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
             if name.split(".")[0] in BLOCKED:
@@ -73,7 +73,8 @@ def test_pack_starts_with_the_project_packages_unimportable() -> None:
 
 
 def test_pack_sources_import_nothing_from_the_project() -> None:
-    for path in [PACK_DIR / "__main__.py", *sorted((PACK_DIR / "sovereign_rules").glob("*.py"))]:
+    sources = [PACK_DIR / "__main__.py", *sorted(PACK_DIR.glob("sovereign_rules/**/*.py"))]
+    for path in [*sources, *sorted((PACK_DIR / "federation_catalogue").glob("*.py"))]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = []
@@ -89,16 +90,18 @@ def test_pack_is_a_standard_python_pack() -> None:
     import yaml
 
     manifest = yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
-    assert manifest["runtime"] == "python" and manifest["version"]
+    assert manifest["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
+    assert manifest["version"]
     pins = (PACK_DIR / "requirements.txt").read_text(encoding="utf-8").split()
-    assert {"pulumi-policy==1.21.0", "pulumi==3.272.0", "pyyaml==6.0.3"} <= set(pins)
+    assert {"pulumi-policy==1.21.0", "pulumi==3.272.0", "pyyaml==6.0.3", "pydantic==2.13.4"} <= set(pins)
 
 
-def test_catalogue_copy_equals_the_project_catalogue() -> None:
-    assert (PACK_DIR / "federation.yaml").read_bytes() == (REPO / "infra" / "federation.yaml").read_bytes()
+def test_the_repository_holds_one_catalogue() -> None:
+    tracked = subprocess.run(["git", "ls-files", "*federation.yaml"], cwd=REPO, capture_output=True, text=True)
+    assert tracked.stdout.split() == ["policies/federation_catalogue/federation.yaml"]
 
 
 def test_rules_package_cannot_collide_with_project_packages() -> None:
     packages = {p.name for p in PACK_DIR.iterdir() if (p / "__init__.py").exists()}
-    assert packages == {"sovereign_rules"}
+    assert packages == {"sovereign_rules", "federation_catalogue"}
     assert not (Path(PACK_DIR) / "sovereign_rules" / "__init__.py").read_text().count("import sovcloud")

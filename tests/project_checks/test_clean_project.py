@@ -7,8 +7,8 @@ from pathlib import Path
 
 import jsonschema
 import yaml
+from federation_catalogue import Catalogue
 
-from infra.catalogue import Catalogue
 from sovcloud.project_checks import backend_problem, check_project, project_policies
 from tests.conftest import ROOT
 from tests.project_checks.conftest import Scratch
@@ -32,7 +32,7 @@ def test_pulumi_yaml_is_valid_against_the_project_schema_and_keeps_its_keys() ->
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(document)
     assert document["name"] == "sovcloud"
-    assert document["main"] == "infra/"
+    assert "main" not in document and (ROOT / "__main__.py").is_file()  # the program directory is the root
     assert document["stackConfigDir"] == "stacks"
     assert document["runtime"]["name"] == "python"
 

@@ -8,10 +8,10 @@ from typing import Any
 import pulumi
 import pytest
 from conftest import Declare, by_type
+from federation_catalogue import Catalogue
 
 from components.identity_provider import IdentityProvider, IdentityProviderArgs, keycloak_provider
 from components.site_providers import kubeconfig_for
-from infra.catalogue import Catalogue
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 CLIENT = "keycloak:openid/client:Client"

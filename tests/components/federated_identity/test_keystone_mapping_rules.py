@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from federation_catalogue import Catalogue
 
 from components.keystone_federation import mapping_rules
-from infra.catalogue import Catalogue
 
 ISSUER = "https://id.eu-be-1.sov.internal/realms/sovcloud"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from conftest import Declare, by_type, dynamic_of_kind
+from federation_catalogue import Catalogue
 
 from components.keystone_federation import mapping_rules
 from components.keystone_federation.site_federation import SiteFederation, SiteFederationArgs
-from infra.catalogue import Catalogue
 
 COMPONENT = "sovcloud:keystone_federation:SiteFederation"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import yaml
 from conftest import Declare, by_type, dynamic_of_kind
+from federation_catalogue import Catalogue
 
-from infra.catalogue import Catalogue
-from infra.config.platform import PlatformConfig
 from infra.programs import platform
+from model.config.platform import PlatformConfig
 from tests.conftest import ROOT
 
 

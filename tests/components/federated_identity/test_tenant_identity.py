@@ -8,11 +8,11 @@ from typing import Any
 import pulumi
 import pytest
 from conftest import Declare, by_type, dynamic_of_kind
+from federation_catalogue import Catalogue
 
 from components.identity_provider import keycloak_provider
 from components.keystone_federation import mapping_rules
 from components.tenant_identity import TenantIdentity, TenantIdentityArgs, TenantIdentitySite
-from infra.catalogue import Catalogue
 
 GROUP = "keycloak:index/group:Group"
 

@@ -7,44 +7,24 @@ catalogue (known sites, EU countries, ranges inside the plan, no overlaps) by ea
 
 from __future__ import annotations
 
-import importlib
 import json
 import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import pulumi
-import pulumi.runtime.config
+from federation_catalogue import Catalogue, load_catalogue
+from federation_catalogue.errors import ConfigError, dotted, from_validation_error
 from pydantic import BaseModel, ValidationError
-
-from infra.catalogue import Catalogue, load_catalogue
-from infra.config.errors import ConfigError, dotted, from_validation_error
 
 PROJECT = "sovcloud"
 STACK_CONFIG_DIR = "stacks"
 
 
-class KindModel(Protocol):
-    """What every stack kind's config model provides beyond pydantic validation."""
-
-    def problems(self, catalogue: Catalogue) -> list[tuple[tuple[int | str, ...], str]]: ...
-
-
-# Stack kinds -> (module under infra.config, model class). Each kind's model lives in its own module.
-KINDS: dict[str, tuple[str, str]] = {
-    "platform": ("infra.config.platform", "PlatformConfig"),
-    "tenant": ("infra.config.tenant", "TenantConfig"),
-    "bootstrap": ("infra.config.bootstrap", "BootstrapConfig"),
-}
-
-
-def _model_for(kind: str) -> type[BaseModel]:
-    module_name, class_name = KINDS[kind]
-    model: type[BaseModel] = getattr(importlib.import_module(module_name), class_name)
-    return model
+KindModels = Mapping[str, type[BaseModel]]
+"""Stack kind -> its config model (the table lives beside the programs, in `infra/stack_kinds.py`)."""
 
 
 @dataclass(frozen=True)
@@ -94,10 +74,11 @@ def _step(annotation: Any, part: int | str) -> Any:
     return None
 
 
-def parse_stack_config(raw: Mapping[str, Any], file: str, catalogue: Catalogue | None = None) -> StackConfig:
+def validate_stack_config(
+    raw: Mapping[str, Any], file: str, kinds: KindModels, catalogue: Catalogue | None = None
+) -> StackConfig:
     """Validate raw config (`project:key` -> value; structured values as objects or JSON strings)."""
     catalogue = catalogue or load_catalogue()
-    kinds = KINDS
     prefix = f"{PROJECT}:"
     problems: list[tuple[str, str]] = []
     for key in raw:
@@ -118,7 +99,7 @@ def parse_stack_config(raw: Mapping[str, Any], file: str, catalogue: Catalogue |
         problems.append((body_key, "required key is missing"))
     if problems:
         raise ConfigError(file, problems)
-    model_type = _model_for(str(kind))
+    model_type = kinds[str(kind)]
     try:
         model = model_type.model_validate(_decode(raw[body_key]))
     except ValidationError as error:
@@ -130,13 +111,6 @@ def parse_stack_config(raw: Mapping[str, Any], file: str, catalogue: Catalogue |
     if semantic:
         raise ConfigError(file, list(semantic.items()))
     return StackConfig(kind=str(kind), file=file, model=model)
-
-
-def load_stack_config() -> StackConfig:
-    """The running stack's config, as the engine handed it to the program."""
-    # The engine hands config over as PULUMI_CONFIG; tests and mocks set it in-process.
-    raw = {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
-    return parse_stack_config(raw, stack_file_for(pulumi.get_stack()))
 
 
 def read_stack_file(path: Path) -> dict[str, Any]:

@@ -1,8 +1,8 @@
-"""The federation catalogue (infra/federation.yaml) as typed, validated objects.
+"""The federation catalogue (`federation.yaml` beside this module) as typed, validated objects.
 
-The program reads the facts from here, never from literals scattered in components. The policy
-pack carries a verbatim copy of the same YAML and its own small loader, because a published pack
-must stand alone.
+The one loader of the federation's facts: the program, the components, the `sovcloud` command and
+the policy pack all read them from here. The package lives inside the pack because a published
+pack must stand alone; the project installs it from there (pyproject `package-dir`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,12 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
+from federation_catalogue.errors import ConfigError, dotted, from_validation_error
+
 CATALOGUE_FILE = Path(__file__).with_name("federation.yaml")
+# Where the catalogue sits in a policy pack, and in a checkout of the project (the pack owns it).
+PACK_CATALOGUE = Path("federation_catalogue/federation.yaml")
+PROJECT_CATALOGUE = "policies" / PACK_CATALOGUE
 
 IPv4Net = ipaddress.IPv4Network
 IPv6Net = ipaddress.IPv6Network
@@ -181,7 +186,6 @@ class Catalogue(_Frozen):
 @cache
 def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     """Load and validate the catalogue once per process; errors name the file and key."""
-    from infra.config.errors import ConfigError, dotted, from_validation_error
 
     shown = _shown(path)
     with path.open(encoding="utf-8") as stream:
@@ -202,3 +206,13 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def pack_catalogue(pack_dir: Path) -> Catalogue:
+    """The catalogue a policy pack directory carries (the pack owns the federation's facts)."""
+    return load_catalogue(pack_dir / PACK_CATALOGUE)
+
+
+def project_catalogue(project_root: Path) -> Catalogue:
+    """The catalogue of the project checked out at `project_root` (which may not be this one)."""
+    return load_catalogue(project_root / PROJECT_CATALOGUE)

@@ -15,12 +15,12 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
+from federation_catalogue import Catalogue
 from pydantic import Field, field_validator
 
-from infra.catalogue import Catalogue
-from infra.config.address_plan import Problem, outside, overlapping
-from infra.config.common import KeycloakAccess, Quotas, Strict
-from infra.scs import MANDATORY_FLAVORS, parse_flavor_name
+from model.config.address_plan import Problem, outside, overlapping
+from model.config.common import KeycloakAccess, Quotas, Strict
+from model.scs import MANDATORY_FLAVORS, parse_flavor_name
 
 TENANT_NAME = r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"
 _LABEL = r"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$"

@@ -7,12 +7,12 @@ import ipaddress
 import re
 from typing import Literal
 
+from federation_catalogue import Catalogue
 from pydantic import Field, field_validator
 
-from infra.catalogue import Catalogue
-from infra.config.address_plan import Problem, outside, overlapping
-from infra.config.common import DualStackRange, KeycloakAccess, Quotas, Strict
-from infra.scs import MANDATORY_FLAVORS, parse_flavor_name
+from model.config.address_plan import Problem, outside, overlapping
+from model.config.common import DualStackRange, KeycloakAccess, Quotas, Strict
+from model.scs import MANDATORY_FLAVORS, parse_flavor_name
 
 _NAME = r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
+from federation_catalogue import Catalogue
 from pydantic import Field
 
-from infra.catalogue import Catalogue
-from infra.config.address_plan import Problem
-from infra.config.common import Strict
+from model.config.address_plan import Problem
+from model.config.common import Strict
 
 _KEYSTONE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
