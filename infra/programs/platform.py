@@ -55,7 +55,7 @@ def run(config: PlatformConfig, catalogue: Catalogue) -> None:
             ),
         ),
     )
-    # --- identity federation (issue 8): each site's Keystone trusts the realm; the realm itself when
+    # --- identity federation: each site's Keystone trusts the realm; the realm itself when
     # `sovcloud:platform.identity` holds the Keycloak service-account client (its secret `secure:`).
     for key in sites:
         SiteFederation(

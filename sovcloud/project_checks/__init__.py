@@ -1,4 +1,4 @@
-"""Offline checks on the project's files: state and secrets stay in the federation (issue 6).
+"""Offline checks on the project's files: state and secrets stay in the federation.
 
 `check_project` reads Pulumi.yaml, every stack file and the docs' commands, without the Pulumi
 runtime, and returns findings shaped like policy violations (file, key, mandatory):
