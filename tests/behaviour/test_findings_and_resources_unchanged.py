@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,7 @@ def test_bundled_stacks_behave_as_recorded(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("SOVCLOUD_FLEET_TESTS"), reason="a 100-tenant fleet: set SOVCLOUD_FLEET_TESTS=1")
 def test_a_100_tenant_fleet_behaves_as_recorded(tmp_path: Path) -> None:
     project = _project_copy(tmp_path / "project")
     with tarfile.open(DATA / "fleet-100-tenants.tar.gz") as archive:
