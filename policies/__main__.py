@@ -1,7 +1,7 @@
 """The sovereign cloud's policy pack: `pulumi preview --policy-pack policies`.
 
-Self-contained: it imports only pulumi-policy, PyYAML and its own `sovereign_rules` package, and
-reads its own copy of the federation catalogue (federation.yaml).
+Self-contained: it imports only pulumi-policy, PyYAML, pydantic and its own packages,
+`sovereign_rules` (the rules) and `federation_catalogue` (the federation's facts, which it owns).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from . import (
     routing,
     security_groups,
 )
-from .framework import Rule, StackRule
+from .core.framework import Rule, StackRule
 
 MODULES = (
     security_groups,

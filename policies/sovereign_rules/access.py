@@ -20,18 +20,15 @@ Tenant projects and groups follow the project's naming: projects `tenant-<tenant
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Final
 
-import yaml
 from pulumi_policy import Severity
 
-from .catalogue import CATALOGUE_FILE, Catalogue, merge
-from .framework import MANDATORY, Check, Resource, Rule, StackRule, framework
-from .values import UNKNOWN, get, items, text
+from .core.catalogue import Catalogue, catalogue_for
+from .core.framework import MANDATORY, Check, Resource, Rule, StackRule, framework
+from .core.values import UNKNOWN, get, items, text
 
 DYNAMIC_PREFIX: Final = "pulumi-python:dynamic"
 ROLE_ASSIGNMENT: Final = "openstack:identity/roleAssignment:RoleAssignment"
@@ -69,55 +66,43 @@ class AccessFacts:
         return self.partner_of_group.get(group)
 
 
-@cache
-def _raw_catalogue() -> dict[str, Any]:
-    with CATALOGUE_FILE.open(encoding="utf-8") as stream:
-        loaded = yaml.safe_load(stream)
-    return loaded if isinstance(loaded, dict) else {}
-
-
-@cache
-def _facts(override_json: str) -> AccessFacts:
-    data = merge(_raw_catalogue(), json.loads(override_json)) if override_json else _raw_catalogue()
-    idp = _dict(data.get("identity_provider"))
-    issuer = f"{str(idp.get('url', '')).rstrip('/')}/realms/{idp.get('realm', '')}"
-    partners = _dict(data.get("partners"))
+def _facts_of(catalogue: Catalogue) -> AccessFacts:
+    idp = catalogue.identity_provider
+    issuer = f"{str(idp.url).rstrip('/')}/realms/{idp.realm}"
     groups: dict[str, str] = {}
     sites: dict[str, frozenset[str]] = {}
     runs: set[str] = set()
     vendor = {"vendor"}
-    for key, partner in partners.items():
-        if not isinstance(partner, dict):
-            continue
-        group = partner.get("group")
-        roles = _dict(partner.get("roles"))
+    for key, partner in catalogue.partners.items():
         if key == "vendor":
-            if isinstance(group, str) and group:
-                vendor.add(group.lower())
+            if partner.group:
+                vendor.add(partner.group.lower())
             continue
-        if isinstance(group, str) and group:
-            groups[group] = str(key)
-        sites[str(key)] = frozenset(site for site, granted in roles.items() if granted)
-        if partner.get("tenant_project_roles"):
-            runs.add(str(key))
-    raw_sites = _dict(data.get("sites"))
-    regions = {str(s.get("region")): str(k) for k, s in raw_sites.items() if isinstance(s, dict)}
+        if partner.group:
+            groups[partner.group] = key
+        sites[key] = frozenset(site for site, granted in partner.roles.items() if granted)
+        if partner.tenant_project_roles:
+            runs.add(key)
+    regions = {site.region: key for key, site in catalogue.sites.items()}
     return AccessFacts(issuer, groups, sites, frozenset(runs), frozenset(vendor), regions)
 
 
+# Catalogues are loaded once per distinct override and kept, so their identity is a stable key.
+_FACTS: dict[int, tuple[Catalogue, AccessFacts]] = {}
+
+
 def access_facts(config: Mapping[str, Any]) -> AccessFacts:
-    override = config.get("catalogue") if isinstance(config, Mapping) else None
-    return _facts(json.dumps(override, sort_keys=True, default=str) if override else "")
+    catalogue = catalogue_for(config)
+    cached = _FACTS.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        cached = _FACTS[id(catalogue)] = (catalogue, _facts_of(catalogue))
+    return cached[1]
 
 
 def _list(value: Any) -> list[Any] | None:
     """A list (missing or wrongly typed values count as empty), or None when unknown during preview."""
     found = items(value)
     return found if isinstance(found, list) else None
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _same_issuer(value: Any, issuer: str) -> bool:

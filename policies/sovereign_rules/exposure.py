@@ -13,19 +13,17 @@ from typing import Final
 
 from pulumi_policy import Severity
 
-from .addresses import outside_plan
-from .framework import MANDATORY, Resource, Rule
-from .routing import value_specs
-from .security_groups import NO_INTERNET, PORT
-from .values import Unknown, flag, get, items, text
+from .core.addresses import outside_plan
+from .core.catalogue import plan
+from .core.framework import MANDATORY, Resource, Rule
+from .core.references import NO_INTERNET
+from .core.types import CLUSTER_TEMPLATE, NETWORK, PORT, RBAC_POLICY
+from .core.values import Unknown, flag, get, items, text, value_specs
 
 FLOATING_IP: Final = "openstack:networking/floatingIp:FloatingIp"
 FLOATING_IP_ASSOCIATE: Final = "openstack:networking/floatingIpAssociate:FloatingIpAssociate"
 PORT_FORWARDING: Final = "openstack:networking/portForwardingV2:PortForwardingV2"
 CLUSTER: Final = "openstack:containerinfra/cluster:Cluster"
-CLUSTER_TEMPLATE: Final = "openstack:containerinfra/clusterTemplate:ClusterTemplate"
-NETWORK: Final = "openstack:networking/network:Network"
-RBAC_POLICY: Final = "openstack:networking/rbacPolicyV2:RbacPolicyV2"
 
 
 def _always(what: str) -> Iterator[str]:
@@ -58,7 +56,7 @@ def _external_flag(r: Resource) -> Iterator[str]:
         yield "external could not be verified during preview (unknown value); it must be false"
     elif external is True:
         yield "the network is external (router:external): a path out of the federation"
-    for key, value in value_specs(r).items():
+    for key, value in value_specs(r.props).items():
         if key.lower() == "router:external" and flag(value) is not False:
             yield "valueSpecs sets router:external: a raw external network"
 
@@ -84,7 +82,7 @@ def _port_security(r: Resource) -> Iterator[str]:
         yield "portSecurityEnabled could not be verified during preview (unknown value); it must stay true"
     elif enabled is False:
         yield "portSecurityEnabled is false: the port bypasses every security group"
-    for key, value in value_specs(r).items():
+    for key, value in value_specs(r.props).items():
         if key.lower() == "port_security_enabled" and flag(value) is not True:
             yield "valueSpecs sets port_security_enabled: port security must stay on"
     if r.type != PORT:
@@ -94,7 +92,7 @@ def _port_security(r: Resource) -> Iterator[str]:
         yield "allowedAddressPairs could not be verified during preview (unknown value)"
         return
     for index, pair in enumerate(pairs):
-        message = outside_plan(get(pair, "ipAddress"), r.catalogue.plan, f"allowedAddressPairs[{index}].ipAddress")
+        message = outside_plan(get(pair, "ipAddress"), plan(r.catalogue), f"allowedAddressPairs[{index}].ipAddress")
         if message:
             yield message
 

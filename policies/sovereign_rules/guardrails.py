@@ -13,11 +13,12 @@ from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from .framework import ADVISORY, MANDATORY, Resource, Rule, framework
-from .values import Unknown, dotted, flag, get, items, mapping, text, walk
+from .core.catalogue import vendor_identifiers
+from .core.framework import ADVISORY, MANDATORY, Resource, Rule, framework
+from .core.sites import kubeconfig
+from .core.types import INSTANCE, NETWORK, RBAC_POLICY
+from .core.values import Unknown, dotted, flag, get, items, mapping, text, walk
 
-NETWORK: Final = "openstack:networking/network:Network"
-RBAC_POLICY: Final = "openstack:networking/rbacPolicyV2:RbacPolicyV2"
 VOLUME: Final = "openstack:blockstorage/volume:Volume"
 VOLUME_TYPE: Final = "openstack:blockstorage/volumeTypeV3:VolumeTypeV3"
 STATEFUL: Final = (
@@ -109,7 +110,7 @@ def _volume_type_aspects(r: Resource) -> Iterator[str]:
 
 
 def _vendor_identity(r: Resource) -> Iterator[str]:
-    markers = {m.lower() for m in r.catalogue.vendor_identifiers}
+    markers = {m.lower() for m in vendor_identifiers(r.catalogue)}
     extra = items(r.config.get("vendorIdentifiers"))
     markers |= {str(m).lower() for m in (extra if isinstance(extra, list) else [])}
     for field in IDENTITIES.get(r.type, ()):
@@ -131,9 +132,7 @@ def _openstack_provider_credentials(r: Resource) -> Iterator[str]:
 
 
 def _kubernetes_provider_credentials(r: Resource) -> Iterator[str]:
-    from .sites import _kubeconfig
-
-    config = _kubeconfig(r.props.get("kubeconfig"))
+    config = kubeconfig(r.props.get("kubeconfig"))
     users = items(get(config, "users")) if config else []
     for index, user in enumerate(users if isinstance(users, list) else []):
         for field in KUBECONFIG_CREDENTIALS:
@@ -261,7 +260,7 @@ RULES: Final = [
         checks={
             "pulumi:providers:openstack": _openstack_provider_credentials,
             "pulumi:providers:kubernetes": _kubernetes_provider_credentials,
-            "openstack:compute/instance:Instance": _instance_credentials,
+            INSTANCE: _instance_credentials,
         },
         fallback=_secrets_fallback,
     ),

@@ -1,5 +1,8 @@
 """Supply chain of OpenStack images: bytes only from the site mirrors, provenance as SCS metadata.
 
+One rule owns the image's source: a URL off the mirrors is both egress (the bytes are fetched from
+outside) and placement (a mirror is an EU site's), so it is tagged with both and reported once.
+
 In a disconnected cloud the upstream URL (`image_source` property, SCS-0104) is provenance
 metadata; the bytes must come from a site image mirror. Allow-list entries end with `/` so a
 look-alike host does not match.
@@ -12,12 +15,12 @@ from typing import Final
 
 from pulumi_policy import Severity
 
-from .catalogue import with_separator
-from .framework import ADVISORY, MANDATORY, Resource, Rule, framework
-from .security_groups import NO_INTERNET
-from .values import Unknown, mapping, text
+from .core.catalogue import sites_of, with_separator
+from .core.framework import ADVISORY, MANDATORY, Resource, Rule, framework
+from .core.references import NO_INTERNET
+from .core.types import IMAGE
+from .core.values import Unknown, mapping, text
 
-IMAGE: Final = "openstack:images/image:Image"
 SCS_MANDATORY_PROPERTIES: Final = (
     "architecture",
     "hw_disk_bus",
@@ -41,7 +44,7 @@ def _from_mirror(r: Resource) -> Iterator[str]:
     url = text(source)
     if url is None:
         return  # uploaded from a local file through the API, or an image without data
-    mirrors = [with_separator(s.image_mirror) for s in r.catalogue.eu_sites()]
+    mirrors = [with_separator(str(s.image_mirror)) for s in sites_of(r.catalogue)]
     if not any(str(url).startswith(m) for m in mirrors):
         yield f"imageSourceUrl {url!r} is not under a site image mirror ({', '.join(mirrors)})"
 
@@ -65,7 +68,7 @@ RULES: Final = [
         description="Images are imported only from a site image mirror, never from an upstream URL.",
         severity=Severity.HIGH,
         enforcement=MANDATORY,
-        tags=("egress", "supply-chain", "openstack"),
+        tags=("egress", "placement", "supply-chain", "openstack"),
         framework=NO_INTERNET,
         remediation=(
             "Set image_source_url under the site's image_mirror (federation.yaml) and record the upstream URL "

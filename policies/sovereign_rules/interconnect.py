@@ -13,10 +13,11 @@ from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from .addresses import outside_plan, parse_network
-from .framework import MANDATORY, Resource, Rule, framework
-from .security_groups import NO_INTERNET
-from .values import Unknown, items, text
+from .core.addresses import outside_plan, parse_network
+from .core.catalogue import domains, plan
+from .core.framework import MANDATORY, Resource, Rule, framework
+from .core.references import NO_INTERNET
+from .core.values import Unknown, items, text
 
 FIREWALL_RULE: Final = "openstack:firewall/ruleV2:RuleV2"
 SITE_CONNECTION: Final = "openstack:vpnaas/siteConnection:SiteConnection"
@@ -42,7 +43,7 @@ def _firewall_rule(r: Resource) -> Iterator[str]:
         if text(value) is None and not isinstance(value, Unknown):
             yield f"this allow rule has no {field}, so it matches every address"
             continue
-        message = outside_plan(value, r.catalogue.plan, f"{field} of this allow rule")
+        message = outside_plan(value, plan(r.catalogue), f"{field} of this allow rule")
         if message:
             yield message
 
@@ -53,11 +54,11 @@ def _peer_address(value: Any, r: Resource, what: str) -> Iterator[str]:
         return
     if isinstance(value, str) and parse_network(value) is None:
         host = value.strip().lower().rstrip(".")
-        if any(host.endswith("." + s.domain) for s in r.catalogue.eu_sites() if s.domain):
+        if any(host.endswith("." + domain) for domain in domains(r.catalogue) if domain):
             return
         yield f"{what} {value!r} is neither an in-plan address nor a host of a catalogue site"
         return
-    message = outside_plan(value, r.catalogue.plan, what)
+    message = outside_plan(value, plan(r.catalogue), what)
     if message:
         yield message
 
@@ -69,7 +70,7 @@ def _site_connection(r: Resource) -> Iterator[str]:
         yield "peerCidrs could not be verified during preview (unknown value)"
         return
     for index, cidr in enumerate(cidrs):
-        message = outside_plan(cidr, r.catalogue.plan, f"peerCidrs[{index}]")
+        message = outside_plan(cidr, plan(r.catalogue), f"peerCidrs[{index}]")
         if message:
             yield message
 
@@ -86,13 +87,13 @@ def _endpoint_group(r: Resource) -> Iterator[str]:
         yield "endpoints could not be verified during preview (unknown value)"
         return
     for index, endpoint in enumerate(endpoints):
-        message = outside_plan(endpoint, r.catalogue.plan, f"endpoints[{index}]")
+        message = outside_plan(endpoint, plan(r.catalogue), f"endpoints[{index}]")
         if message:
             yield message
 
 
 def _bgp_peer(r: Resource) -> Iterator[str]:
-    message = outside_plan(r.props.get("peerIp"), r.catalogue.plan, "peerIp")
+    message = outside_plan(r.props.get("peerIp"), plan(r.catalogue), "peerIp")
     if message:
         yield message
 

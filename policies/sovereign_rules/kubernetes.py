@@ -15,18 +15,18 @@ from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from .addresses import outside_plan
-from .catalogue import Catalogue
-from .framework import MANDATORY, Check, Resource, Rule, StackRule, framework
-from .security_groups import NO_INTERNET
-from .values import UNKNOWN, Unknown, dotted, get, items, mapping, text, walk
+from .core.addresses import outside_plan
+from .core.catalogue import Catalogue, domains, plan
+from .core.framework import MANDATORY, Check, Resource, Rule, StackRule, framework
+from .core.references import NO_INTERNET
+from .core.types import GENERIC_CUSTOM_RESOURCE, kubernetes_kind
+from .core.values import UNKNOWN, Unknown, dotted, get, items, mapping, text, walk
 
 SERVICE: Final = "kubernetes:core/v1:Service"
 SERVICE_PATCH: Final = "kubernetes:core/v1:ServicePatch"
 NETWORK_POLICY: Final = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 NETWORK_POLICY_PATCH: Final = "kubernetes:networking.k8s.io/v1:NetworkPolicyPatch"
 NAMESPACE: Final = "kubernetes:core/v1:Namespace"
-GENERIC_CUSTOM_RESOURCE: Final = "kubernetes:apiextensions.k8s.io:CustomResource"
 EXPOSING_TYPES: Final = frozenset({"LoadBalancer", "NodePort", "ExternalName"})
 
 SCS_NETWORK_POLICY = framework(
@@ -70,7 +70,7 @@ def _host_network(r: Resource) -> Iterator[str]:
             yield f"{where} is true: the pod shares the node's network and bypasses NetworkPolicy"
 
 
-def _peers_in_plan(peers: Any, plan: Any, where: str, *, egress: bool) -> Iterator[str]:
+def _peers_in_plan(peers: Any, ranges: Any, where: str, *, egress: bool) -> Iterator[str]:
     listed = items(peers)
     if isinstance(listed, Unknown):
         yield f"{where} could not be verified during preview (unknown value)"
@@ -82,7 +82,7 @@ def _peers_in_plan(peers: Any, plan: Any, where: str, *, egress: bool) -> Iterat
         block = get(peer, "ipBlock")
         if block is None:
             continue
-        message = outside_plan(get(block, "cidr"), plan, f"{where}[{index}].ipBlock.cidr")
+        message = outside_plan(get(block, "cidr"), ranges, f"{where}[{index}].ipBlock.cidr")
         if message:
             yield message + " (an except list does not narrow what the cidr opens)"
 
@@ -103,7 +103,7 @@ def _network_policy(r: Resource) -> Iterator[str]:
                     yield f"spec.{direction}[{index}] is not a rule object; an empty rule allows everything"
                 continue
             yield from _peers_in_plan(
-                rule.get(peers_key), r.catalogue.plan, f"spec.{direction}[{index}].{peers_key}", egress=egress
+                rule.get(peers_key), plan(r.catalogue), f"spec.{direction}[{index}].{peers_key}", egress=egress
             )
 
 
@@ -121,7 +121,7 @@ def _dns_config(r: Resource) -> Iterator[str]:
             yield f"{where}.nameservers could not be verified during preview (unknown value)"
             continue
         for index, server in enumerate(servers):
-            message = outside_plan(server, r.catalogue.plan, f"{where}.nameservers[{index}]")
+            message = outside_plan(server, plan(r.catalogue), f"{where}.nameservers[{index}]")
             if message:
                 yield message
 
@@ -145,25 +145,14 @@ CILIUM_EGRESS_PEERS: Final = (
 OPEN_ENTITIES: Final = frozenset({"world", "all"})
 
 
-def custom_kind(r: Resource) -> tuple[str, str]:
-    """(API group, kind) of a custom resource, from its type token or its apiVersion/kind inputs."""
-    if r.type == GENERIC_CUSTOM_RESOURCE:
-        api_version, kind = text(r.props.get("apiVersion")), text(r.props.get("kind"))
-    else:
-        _, _, rest = r.type.partition(":")
-        api_version, _, kind = rest.rpartition(":")
-    group = str(api_version).rpartition("/")[0] if isinstance(api_version, str) else ""
-    return group, str(kind) if isinstance(kind, str) else ""
-
-
-def _cidrs(values: Any, plan: Any, where: str) -> Iterator[str]:
+def _cidrs(values: Any, ranges: Any, where: str) -> Iterator[str]:
     listed = items(values)
     if isinstance(listed, Unknown):
         yield f"{where} could not be verified during preview (unknown value)"
         return
     for index, value in enumerate(listed):
         cidr = get(value, "cidr") if isinstance(value, dict) else value
-        message = outside_plan(cidr, plan, f"{where}[{index}]")
+        message = outside_plan(cidr, ranges, f"{where}[{index}]")
         if message:
             yield message
 
@@ -173,14 +162,14 @@ def _fqdn_in_sites(value: Any, catalogue: Catalogue) -> bool:
     if not isinstance(name, str):
         return False
     name = name.lower().rstrip(".")
-    return any(s.domain and (name == s.domain or name.endswith("." + s.domain)) for s in catalogue.eu_sites())
+    return any(domain and (name == domain or name.endswith("." + domain)) for domain in domains(catalogue))
 
 
 def _cilium_spec(spec: Any, r: Resource, where: str) -> Iterator[str]:
     if isinstance(spec, Unknown):
         yield f"{where} could not be verified during preview (unknown value)"
         return
-    plan = r.catalogue.plan
+    in_plan = plan(r.catalogue)
     egress = items(get(spec, "egress"))
     if isinstance(egress, Unknown):
         yield f"{where}.egress could not be verified during preview (unknown value)"
@@ -195,8 +184,8 @@ def _cilium_spec(spec: Any, r: Resource, where: str) -> Iterator[str]:
         entities = items(rule.get("toEntities"))
         if isinstance(entities, Unknown) or any(isinstance(e, str) and e in OPEN_ENTITIES for e in entities):
             yield f"{at}.toEntities opens the world"
-        yield from _cidrs(rule.get("toCIDR"), plan, f"{at}.toCIDR")
-        yield from _cidrs(rule.get("toCIDRSet"), plan, f"{at}.toCIDRSet")
+        yield from _cidrs(rule.get("toCIDR"), in_plan, f"{at}.toCIDR")
+        yield from _cidrs(rule.get("toCIDRSet"), in_plan, f"{at}.toCIDRSet")
         fqdns = items(rule.get("toFQDNs"))
         for fqdn_index, fqdn in enumerate(fqdns if isinstance(fqdns, list) else [UNKNOWN]):
             names = [get(fqdn, "matchName"), get(fqdn, "matchPattern")]
@@ -211,15 +200,15 @@ def _cilium_spec(spec: Any, r: Resource, where: str) -> Iterator[str]:
             isinstance(entities, list) and any(isinstance(e, str) and e in OPEN_ENTITIES for e in entities)
         ):
             yield f"{at}.fromEntities opens the world"
-        yield from _cidrs(get(rule, "fromCIDR"), plan, f"{at}.fromCIDR")
-        yield from _cidrs(get(rule, "fromCIDRSet"), plan, f"{at}.fromCIDRSet")
+        yield from _cidrs(get(rule, "fromCIDR"), in_plan, f"{at}.fromCIDR")
+        yield from _cidrs(get(rule, "fromCIDRSet"), in_plan, f"{at}.fromCIDRSet")
 
 
 def _calico_spec(spec: Any, r: Resource) -> Iterator[str]:
     if isinstance(spec, Unknown):
         yield "spec could not be verified during preview (unknown value)"
         return
-    plan = r.catalogue.plan
+    in_plan = plan(r.catalogue)
     for direction, side in (("egress", "destination"), ("ingress", "source")):
         rules = items(get(spec, direction))
         if isinstance(rules, Unknown):
@@ -244,11 +233,11 @@ def _calico_spec(spec: Any, r: Resource) -> Iterator[str]:
             if nets is None and direction == "egress" and not selects:
                 yield f"{at} allows every destination (no {side}.nets and no selector)"
                 continue
-            yield from _cidrs(nets, plan, f"{at}.{side}.nets")
+            yield from _cidrs(nets, in_plan, f"{at}.{side}.nets")
 
 
 def _cni_policy(r: Resource) -> Iterator[str]:
-    group, kind = custom_kind(r)
+    group, kind = kubernetes_kind(r.type, r.props)
     if group == "cilium.io" and kind in CILIUM_KINDS:
         if "spec" in r.props:
             yield from _cilium_spec(r.props["spec"], r, "spec")
@@ -269,8 +258,7 @@ def _cni_fallback(resource_type: str) -> Check | None:
         return _cni_policy
     if not resource_type.startswith("kubernetes:"):
         return None
-    api_version, _, kind = resource_type.partition(":")[2].rpartition(":")
-    group = api_version.rpartition("/")[0]
+    group, kind = kubernetes_kind(resource_type, {})
     if (group == "cilium.io" and kind in CILIUM_KINDS) or (group in CALICO_GROUPS and kind in CALICO_KINDS):
         return _cni_policy
     return None

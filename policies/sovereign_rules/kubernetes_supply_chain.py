@@ -13,22 +13,18 @@ from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from .catalogue import Catalogue, with_separator
-from .framework import MANDATORY, Check, Resource, Rule, framework
-from .values import Unknown, dotted, get, items, text, walk
+from .core.catalogue import Catalogue, sites_of, with_separator
+from .core.framework import MANDATORY, Check, Resource, Rule
+from .core.references import SUPPLY_CHAIN
+from .core.values import Unknown, dotted, get, items, text, walk
 
 CONTAINER_LISTS: Final = ("containers", "initContainers", "ephemeralContainers")
 HELM_RELEASE: Final = "kubernetes:helm.sh/v3:Release"
 HELM_CHART: Final = "kubernetes:helm.sh/v4:Chart"
-SUPPLY_CHAIN = framework(
-    "SCS",
-    "scs-0104",
-    "Software only from the site mirrors and registries of the disconnected federation (SNC 19.6).",
-)
 
 
 def registries(catalogue: Catalogue) -> list[str]:
-    return [with_separator(s.container_registry) for s in catalogue.eu_sites()]
+    return [with_separator(s.container_registry) for s in sites_of(catalogue)]
 
 
 def _images(r: Resource) -> Iterator[str]:
@@ -58,7 +54,7 @@ def _images_fallback(resource_type: str) -> Check | None:
 
 
 def _chart_repositories(catalogue: Catalogue) -> list[str]:
-    return [with_separator(s.chart_repository) for s in catalogue.eu_sites()]
+    return [with_separator(s.chart_repository) for s in sites_of(catalogue)]
 
 
 def _remote(reference: str) -> bool:

@@ -2,8 +2,8 @@
 
 Providers: region and identity endpoint agree on one site (Kubernetes: the kubeconfig's server
 and context). Resources: a resource-level `region` overrides the provider's and must belong to
-the provider's site; zones and zone hints belong to that site; object-storage sync targets and
-image sources are endpoints of EU sites; Kubernetes workloads are pinned, by a required node
+the provider's site; zones and zone hints belong to that site; object-storage sync targets are
+endpoints of EU sites; Kubernetes workloads are pinned, by a required node
 affinity or a nodeSelector on `topology.kubernetes.io/region`, to catalogue regions only
 (`NotIn` and preferred affinities pin nothing).
 """
@@ -15,16 +15,12 @@ from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from .catalogue import Site, host_of, with_separator
-from .framework import ADVISORY, MANDATORY, Check, Provider, Resource, Rule, framework
-from .sites import kubernetes_provider_site, openstack_provider_site, provider_site
-from .values import UNKNOWN, Unknown, dotted, get, items, mapping, text, walk
+from .core.catalogue import kubernetes_regions, sites_of, with_separator
+from .core.framework import ADVISORY, MANDATORY, Check, Provider, Resource, Rule, framework
+from .core.references import EU_PLACEMENT
+from .core.sites import Site, provider_placement, resource_placement
+from .core.values import UNKNOWN, Unknown, dotted, get, items, mapping, text, walk
 
-EU_PLACEMENT = framework(
-    "SecNumCloud",
-    "19.2.b",
-    "Customer and technical data stored and processed in the EU (also SNC 19.2.d, BSI C5 PSS-12, EUCS PSS-05).",
-)
 REGION_LABEL: Final = "topology.kubernetes.io/region"
 WORKLOADS: Final = frozenset(
     f"kubernetes:{group}:{kind}"
@@ -40,47 +36,17 @@ WORKLOADS: Final = frozenset(
     )
 )
 PATCHES: Final = frozenset(f"{t}Patch" for t in WORKLOADS)
+REPLICA_LOCATION = framework(
+    "SecNumCloud", "12.5.d", "Replicas and backups follow the data's location rules (also BSI C5 PSS-12)."
+)
 
 
 def _providers(r: Resource) -> Iterator[str]:
-    yield from provider_site(Provider(r.type, r.name, r.urn, r.props), r.catalogue).problems
-
-
-def resource_site(r: Resource) -> tuple[Site | None, list[str]]:
-    """The site a custom resource lands in, or the reasons it resolves to none."""
-    provider = r.provider
-    if provider is None:
-        return None, []
-    if r.type.startswith("kubernetes:"):
-        resolution = kubernetes_provider_site(provider, r.catalogue)
-        if resolution.site is None and not provider.is_default:
-            return None, [f"its provider {provider.name!r} does not resolve to an EU catalogue site"]
-        return resolution.site, resolution.problems
-    resolution = openstack_provider_site(provider, r.catalogue)
-    if provider.is_default:
-        return None, resolution.problems
-    region = r.props.get("region")
-    if isinstance(region, Unknown):
-        return None, ["region could not be verified during preview (unknown value)"]
-    if text(region) is None:
-        if resolution.site is None:
-            return None, [f"its provider {provider.name!r} does not resolve to an EU catalogue site"]
-        return resolution.site, []
-    site = r.catalogue.site_for_region(str(text(region)))
-    if site is None:
-        return None, [
-            f"region {region!r} is not a region of an EU site of the catalogue ({', '.join(r.catalogue.regions())})"
-        ]
-    if resolution.site is not None and resolution.site.key != site.key:
-        return None, [
-            f"region {region!r} (site {site.key}) is not served by its provider's identity endpoint "
-            f"(site {resolution.site.key})"
-        ]
-    return site, []
+    yield from provider_placement(Provider(r.type, r.name, r.urn, r.props), r.catalogue).reasons
 
 
 def _resource_placed(r: Resource) -> Iterator[str]:
-    yield from resource_site(r)[1]
+    yield from resource_placement(r)[1]
 
 
 def _placed_fallback(resource_type: str) -> Check | None:
@@ -96,7 +62,7 @@ def _zone_problem(value: Any, site: Site | None, r: Resource, what: str) -> str 
     if zone is None:
         return None
     zone = str(zone).split(":", 1)[0]  # Nova's zone:host:node form
-    sites = [site] if site is not None else list(r.catalogue.eu_sites())
+    sites = [site] if site is not None else list(sites_of(r.catalogue))
     if any(zone in s.availability_zones for s in sites):
         return None
     where = f"site {site.key} ({', '.join(site.availability_zones)})" if site else "any EU catalogue site"
@@ -104,7 +70,7 @@ def _zone_problem(value: Any, site: Site | None, r: Resource, what: str) -> str 
 
 
 def _zones(r: Resource) -> Iterator[str]:
-    site, _ = resource_site(r)
+    site, _ = resource_placement(r)
     candidates: list[tuple[Any, str]] = [(r.props.get("availabilityZone"), "availabilityZone")]
     hints = r.props.get("availabilityZoneHints")
     if isinstance(hints, list):
@@ -136,8 +102,8 @@ def _sync_target(value: Any, r: Resource, what: str) -> str | None:
     if target is None:
         return None
     target = str(target)
-    for site in r.catalogue.eu_sites():
-        if target.startswith(with_separator(site.object_storage_endpoint)):
+    for site in sites_of(r.catalogue):
+        if target.startswith(with_separator(str(site.object_storage_endpoint))):
             return None
         # Swift realm form: //realm/cluster/account/container, the cluster named after the region.
         parts = target.split("/")
@@ -165,7 +131,8 @@ def _declared_sync_endpoint(r: Resource) -> Any:
 def _catalogue_object_storage(r: Resource, endpoint: Any) -> bool:
     value = text(endpoint)
     return value is not None and any(
-        with_separator(str(value)) == with_separator(site.object_storage_endpoint) for site in r.catalogue.eu_sites()
+        with_separator(str(value)) == with_separator(str(site.object_storage_endpoint))
+        for site in sites_of(r.catalogue)
     )
 
 
@@ -212,19 +179,6 @@ def _object_sync_pending(r: Resource) -> Iterator[str]:
         )
 
 
-def _image_source(r: Resource) -> Iterator[str]:
-    source = r.props.get("imageSourceUrl")
-    if isinstance(source, Unknown):
-        yield "imageSourceUrl could not be verified during preview (unknown value)"
-        return
-    url = text(source)
-    if url is None:
-        return
-    mirror_site = next((s for s in r.catalogue.eu_sites() if str(url).startswith(with_separator(s.image_mirror))), None)
-    if mirror_site is None:
-        yield f"imageSourceUrl {url!r} is not on the image mirror of an EU catalogue site (host {host_of(str(url))})"
-
-
 def _pod_specs(props: dict[str, Any]) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
     return [(path, node) for path, node in walk(props) if "containers" in node and path and path[-1] == "spec"]
 
@@ -251,7 +205,7 @@ def _term_pins(term: Any, regions: tuple[str, ...]) -> tuple[bool, list[str]]:
 
 
 def _workload_pins(r: Resource) -> Iterator[str]:
-    regions = r.catalogue.kubernetes_regions()
+    regions = kubernetes_regions(r.catalogue)
     patch = r.type in PATCHES
     specs = _pod_specs(r.props)
     if not specs and not patch:
@@ -343,9 +297,7 @@ RULES: Final = [
         severity=Severity.LOW,
         enforcement=ADVISORY,
         tags=("data-protection", "openstack"),  # advisory: `placement` policies are all mandatory
-        framework=framework(
-            "SecNumCloud", "12.5.d", "Replicas and backups follow the data's location rules (also BSI C5 PSS-12)."
-        ),
+        framework=REPLICA_LOCATION,
         remediation="Nothing to do: `pulumi up` verifies containerSyncTo before it creates the container.",
         checks={"openstack:objectstorage/container:Container": _object_sync_pending},
     ),
@@ -355,9 +307,7 @@ RULES: Final = [
         severity=Severity.CRITICAL,
         enforcement=MANDATORY,
         tags=("placement", "egress", "openstack"),
-        framework=framework(
-            "SecNumCloud", "12.5.d", "Replicas and backups follow the data's location rules (also BSI C5 PSS-12)."
-        ),
+        framework=REPLICA_LOCATION,
         remediation="Point container_sync_to at the partner site's object_storage_endpoint from federation.yaml.",
         checks={
             t: _object_sync
@@ -367,16 +317,6 @@ RULES: Final = [
                 "openstack:objectstorage/accountV1:AccountV1",
             )
         },
-    ),
-    Rule(
-        name="image-source-in-eu-site",
-        description="Images are imported from the image mirror of an EU catalogue site.",
-        severity=Severity.HIGH,
-        enforcement=MANDATORY,
-        tags=("placement", "supply-chain", "openstack"),
-        framework=EU_PLACEMENT,
-        remediation="Set image_source_url under the site's image_mirror; keep upstream URLs as metadata.",
-        checks={"openstack:images/image:Image": _image_source},
     ),
     Rule(
         name="workload-pinned-to-eu-region",

@@ -13,10 +13,12 @@ from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from .addresses import outside_plan
-from .framework import MANDATORY, Resource, Rule
-from .security_groups import NO_INTERNET
-from .values import UNKNOWN, Unknown, flag, get, items, mapping, text
+from .core.addresses import outside_plan
+from .core.catalogue import plan
+from .core.framework import MANDATORY, Resource, Rule
+from .core.references import NO_INTERNET
+from .core.types import CLUSTER_TEMPLATE
+from .core.values import UNKNOWN, Unknown, flag, get, items, text, value_specs
 
 ROUTER: Final = "openstack:networking/router:Router"
 ROUTER_ROUTE: Final = "openstack:networking/routerRoute:RouterRoute"
@@ -24,12 +26,6 @@ ROUTER_ROUTES: Final = "openstack:networking/routerRoutesV2:RouterRoutesV2"
 SUBNET: Final = "openstack:networking/subnet:Subnet"
 SUBNET_ROUTE: Final = "openstack:networking/subnetRoute:SubnetRoute"
 SUBNET_POOL: Final = "openstack:networking/subnetPool:SubnetPool"
-CLUSTER_TEMPLATE: Final = "openstack:containerinfra/clusterTemplate:ClusterTemplate"
-
-
-def value_specs(r: Resource) -> dict[str, Any]:
-    specs = mapping(r.props.get("valueSpecs"))
-    return specs if isinstance(specs, dict) else {}
 
 
 def _router_gateway(r: Resource) -> Iterator[str]:
@@ -47,7 +43,7 @@ def _router_gateway(r: Resource) -> Iterator[str]:
             yield f"{field} is set, which gives the router an address on an external network"
     if flag(r.props.get("enableSnat")) is True:
         yield "enableSnat is true: source NAT only exists towards an external gateway"
-    if any(key.lower() in {"external_gateway_info", "external_gateways"} for key in value_specs(r)):
+    if any(key.lower() in {"external_gateway_info", "external_gateways"} for key in value_specs(r.props)):
         yield "valueSpecs sets external_gateway_info: a raw external gateway"
 
 
@@ -59,7 +55,7 @@ def _route(destination: Any, next_hop: Any, plan: Any, label: str) -> Iterator[s
 
 
 def _router_route(r: Resource) -> Iterator[str]:
-    yield from _route(r.props.get("destinationCidr"), r.props.get("nextHop"), r.catalogue.plan, "route")
+    yield from _route(r.props.get("destinationCidr"), r.props.get("nextHop"), plan(r.catalogue), "route")
 
 
 def _router_routes(r: Resource) -> Iterator[str]:
@@ -68,11 +64,11 @@ def _router_routes(r: Resource) -> Iterator[str]:
         yield "routes could not be verified during preview (unknown value)"
         return
     for index, route in enumerate(routes):
-        yield from _route(get(route, "destinationCidr"), get(route, "nextHop"), r.catalogue.plan, f"routes[{index}]")
+        yield from _route(get(route, "destinationCidr"), get(route, "nextHop"), plan(r.catalogue), f"routes[{index}]")
 
 
 def _host_routes_from_specs(r: Resource) -> Iterator[str]:
-    raw = value_specs(r).get("host_routes")
+    raw = value_specs(r.props).get("host_routes")
     if raw is None:
         return
     routes: Any = raw
@@ -87,12 +83,12 @@ def _host_routes_from_specs(r: Resource) -> Iterator[str]:
         return
     for index, route in enumerate(routes):
         yield from _route(
-            get(route, "destination"), get(route, "nexthop"), r.catalogue.plan, f"valueSpecs host_routes[{index}]"
+            get(route, "destination"), get(route, "nexthop"), plan(r.catalogue), f"valueSpecs host_routes[{index}]"
         )
 
 
 def _subnet_route(r: Resource) -> Iterator[str]:
-    yield from _route(r.props.get("destinationCidr"), r.props.get("nextHop"), r.catalogue.plan, "host route")
+    yield from _route(r.props.get("destinationCidr"), r.props.get("nextHop"), plan(r.catalogue), "host route")
 
 
 def _subnet_in_plan(r: Resource) -> Iterator[str]:
@@ -101,12 +97,12 @@ def _subnet_in_plan(r: Resource) -> Iterator[str]:
         if text(r.props.get("subnetpoolId")) is None and r.props.get("subnetpoolId") is not UNKNOWN:
             yield "the subnet has neither a cidr nor a subnetpoolId, so its range cannot be verified"
     else:
-        message = outside_plan(cidr, r.catalogue.plan, "cidr")
+        message = outside_plan(cidr, plan(r.catalogue), "cidr")
         if message:
             yield message
     gateway = r.props.get("gatewayIp")
     if gateway is not None and gateway != "":
-        message = outside_plan(gateway, r.catalogue.plan, "gatewayIp")
+        message = outside_plan(gateway, plan(r.catalogue), "gatewayIp")
         if message:
             yield message
     pools = items(r.props.get("allocationPools"))
@@ -115,7 +111,7 @@ def _subnet_in_plan(r: Resource) -> Iterator[str]:
     else:
         for index, pool in enumerate(pools):
             for end in ("start", "end"):
-                message = outside_plan(get(pool, end), r.catalogue.plan, f"allocationPools[{index}].{end}")
+                message = outside_plan(get(pool, end), plan(r.catalogue), f"allocationPools[{index}].{end}")
                 if message:
                     yield message
 
@@ -126,7 +122,7 @@ def _subnet_pool_in_plan(r: Resource) -> Iterator[str]:
         yield "prefixes could not be verified during preview (unknown value)"
         return
     for index, prefix in enumerate(prefixes):
-        message = outside_plan(prefix, r.catalogue.plan, f"prefixes[{index}]")
+        message = outside_plan(prefix, plan(r.catalogue), f"prefixes[{index}]")
         if message:
             yield message
 
@@ -137,7 +133,7 @@ def _subnet_dns(r: Resource) -> Iterator[str]:
         yield "dnsNameservers could not be verified during preview (unknown value)"
         return
     for index, server in enumerate(servers):
-        message = outside_plan(server, r.catalogue.plan, f"dnsNameservers[{index}]")
+        message = outside_plan(server, plan(r.catalogue), f"dnsNameservers[{index}]")
         if message:
             yield message
 
@@ -145,7 +141,7 @@ def _subnet_dns(r: Resource) -> Iterator[str]:
 def _template_dns(r: Resource) -> Iterator[str]:
     server = r.props.get("dnsNameserver")
     if server is not None and server != "":
-        message = outside_plan(server, r.catalogue.plan, "dnsNameserver")
+        message = outside_plan(server, plan(r.catalogue), "dnsNameserver")
         if message:
             yield message
 

@@ -14,21 +14,16 @@ from typing import Final
 
 from pulumi_policy import Severity
 
-from .addresses import outside_plan
-from .framework import MANDATORY, Resource, Rule, framework
-from .values import UNKNOWN, Unknown, flag, get, items, text
+from .core.addresses import outside_plan
+from .core.catalogue import plan
+from .core.framework import MANDATORY, Resource, Rule
+from .core.references import NO_INTERNET
+from .core.types import INSTANCE, PORT
+from .core.values import UNKNOWN, Unknown, flag, get, items, text
 
 SEC_GROUP_RULE: Final = "openstack:networking/secGroupRule:SecGroupRule"
 SEC_GROUP: Final = "openstack:networking/secGroup:SecGroup"
-INSTANCE: Final = "openstack:compute/instance:Instance"
-PORT: Final = "openstack:networking/port:Port"
 ADDRESS_GROUP: Final = "openstack:networking/addressGroupV2:AddressGroupV2"
-
-NO_INTERNET = framework(
-    "SecNumCloud",
-    "19.6",
-    "No path to or from any address outside the federation's address plan (disconnected cloud).",
-)
 
 
 def _rule_in_plan(r: Resource) -> Iterator[str]:
@@ -45,7 +40,7 @@ def _rule_in_plan(r: Resource) -> Iterator[str]:
             "(0.0.0.0/0 or ::/0)"
         )
         return
-    message = outside_plan(prefix, r.catalogue.plan, f"remoteIpPrefix of this {label} rule")
+    message = outside_plan(prefix, plan(r.catalogue), f"remoteIpPrefix of this {label} rule")
     if message:
         yield message
 
@@ -99,7 +94,7 @@ def _address_group_in_plan(r: Resource) -> Iterator[str]:
         yield "addresses could not be verified during preview (unknown value)"
         return
     for index, address in enumerate(addresses):
-        message = outside_plan(address, r.catalogue.plan, f"addresses[{index}]")
+        message = outside_plan(address, plan(r.catalogue), f"addresses[{index}]")
         if message:
             yield message
 

@@ -44,7 +44,7 @@ def test_egress_and_placement_policies_are_tagged_and_mandatory(pack_session: Po
         "availability-zone-in-site",
         "workload-pinned-to-eu-region",
         "object-storage-sync-in-eu-site",
-        "image-source-in-eu-site",
+        "image-imported-from-site-mirror",
     } <= placement
     for name in egress | placement:
         assert by_name[name].enforcement_level is Level.MANDATORY, name

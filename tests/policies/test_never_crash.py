@@ -42,7 +42,7 @@ from .harness import SECRET_KEY, SECRET_SIG, STACK, load_cases, load_providers, 
 from .pack_loader import rules_package
 
 RULES = rules_package()
-INTERNAL_ERROR = RULES.framework.INTERNAL_ERROR
+INTERNAL_ERROR = RULES.core.framework.INTERNAL_ERROR
 CASES = load_cases()
 BASELINES: dict[str, list[dict[str, Any]]] = {}
 for _case in CASES:

@@ -173,3 +173,9 @@ def walk(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ..
 
 def dotted(path: tuple[str, ...]) -> str:
     return ".".join(path) if path else "(root)"
+
+
+def value_specs(props: dict[str, Any]) -> dict[str, Any]:
+    """An OpenStack resource's raw `valueSpecs` (extra API fields), empty when missing or unknown."""
+    specs = mapping(props.get("valueSpecs"))
+    return specs if isinstance(specs, dict) else {}
