@@ -15,6 +15,8 @@ from . import (
     placement,
     routing,
     security_groups,
+    types_reviewed,
+    values_in_federation,
 )
 from .core.framework import Rule, StackRule
 
@@ -29,6 +31,8 @@ MODULES = (
     placement,
     guardrails,
     access,
+    values_in_federation,
+    types_reviewed,
 )
 
 

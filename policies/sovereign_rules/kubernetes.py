@@ -1,11 +1,12 @@
 """Kubernetes egress: nothing exposed outside the cluster, nothing reaching outside the plan.
 
-Services of type LoadBalancer, NodePort or ExternalName (or with externalIPs) open paths to and
-from outside; `hostNetwork` anywhere in a pod template (however deeply nested: Deployments,
-CronJobs, `*Patch` types, chart values, custom resources) bypasses NetworkPolicy; NetworkPolicy,
-Cilium and Calico policies only allow peers inside the plan (an `except` list does not rescue
-`0.0.0.0/0`, and a rule without peers allows everything); every Namespace is covered by a
-default-deny egress NetworkPolicy; pods only resolve through the federation's DNS.
+Services of type LoadBalancer or NodePort (or with externalIPs) open paths to and from outside;
+an ExternalName Service is a DNS alias, allowed to an internal host and denied to any other;
+`hostNetwork` anywhere in a pod template (however deeply nested: Deployments, CronJobs, `*Patch`
+types, chart values, custom resources) bypasses NetworkPolicy; NetworkPolicy, Cilium and Calico
+policies only allow peers inside the plan (an `except` list does not rescue `0.0.0.0/0`, and a
+rule without peers allows everything); every Namespace is covered by a default-deny egress
+NetworkPolicy; pods only resolve through the federation's DNS.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pulumi_policy import Severity
 
 from .core.addresses import outside_plan
 from .core.catalogue import Catalogue, domains, plan
+from .core.destinations import host_destination, outside
 from .core.framework import MANDATORY, Check, Resource, Rule, StackRule, framework
 from .core.references import NO_INTERNET
 from .core.types import GENERIC_CUSTOM_RESOURCE, kubernetes_kind
@@ -27,7 +29,7 @@ SERVICE_PATCH: Final = "kubernetes:core/v1:ServicePatch"
 NETWORK_POLICY: Final = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 NETWORK_POLICY_PATCH: Final = "kubernetes:networking.k8s.io/v1:NetworkPolicyPatch"
 NAMESPACE: Final = "kubernetes:core/v1:Namespace"
-EXPOSING_TYPES: Final = frozenset({"LoadBalancer", "NodePort", "ExternalName"})
+EXPOSING_TYPES: Final = frozenset({"LoadBalancer", "NodePort"})
 
 SCS_NETWORK_POLICY = framework(
     "SCS", "scs-0219", "Kubernetes clusters enforce NetworkPolicy; namespaces default-deny egress (design)."
@@ -54,8 +56,23 @@ def _service(r: Resource) -> Iterator[str]:
     external = items(spec.get("externalIPs"))
     if isinstance(external, Unknown) or external:
         yield "spec.externalIPs is set: the service accepts traffic on external addresses"
-    if text(spec.get("externalName")) is not None and text(kind) != "ExternalName":
-        yield "spec.externalName is set: the service resolves to a name outside the cluster"
+    yield from _external_name(spec, r)
+
+
+def _external_name(spec: dict[str, Any], r: Resource) -> Iterator[str]:
+    """An ExternalName Service is a DNS alias: allowed to an internal host, denied to any other."""
+    name = spec.get("externalName")
+    if name is None and text(spec.get("type")) != "ExternalName":
+        return
+    if isinstance(name, Unknown):
+        yield "spec.externalName could not be verified during preview (unknown value)"
+        return
+    if text(name) is None:
+        yield "spec.type is ExternalName without an externalName"
+        return
+    problem = outside(host_destination(str(name)), r.catalogue)
+    if problem is not None:
+        yield f"spec.externalName {name!r} aliases a host outside the federation: {problem}"
 
 
 def _host_network(r: Resource) -> Iterator[str]:
@@ -324,7 +341,9 @@ def _namespaces_covered(
 RULES: Final = [
     Rule(
         name="service-stays-internal",
-        description="Kubernetes Services are ClusterIP only: no LoadBalancer, NodePort, ExternalName or externalIPs.",
+        description=(
+            "Services are ClusterIP (or ExternalName to an internal host): no LoadBalancer, NodePort or externalIPs."
+        ),
         severity=Severity.CRITICAL,
         enforcement=MANDATORY,
         tags=("egress", "kubernetes"),

@@ -9,8 +9,8 @@ unexpected becomes a violation saying the resource could not be verified (fail c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from pulumi_policy import (
@@ -26,7 +26,7 @@ from pulumi_policy import (
 )
 
 from .catalogue import CATALOGUE_SCHEMA, Catalogue, catalogue_for
-from .values import plain
+from .values import UNKNOWN, Unknown, items, plain, text
 
 INTERNAL_ERROR: Final = "could not be verified: the policy failed on this input"
 
@@ -104,13 +104,15 @@ class Rule:
             return dispatch[resource_type]
 
         def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-            check = check_for(str(args.resource_type))
-            if check is None:
+            resource_type = str(args.resource_type)
+            if not is_list_kind(resource_type) and check_for(resource_type) is None:
                 return
             try:
                 resource = resource_from_args(args)
-                for message in check(resource):
-                    report(message, None)
+                for prefix, target in judged(resource):
+                    check = check_for(target.type)
+                    for message in check(target) if check is not None else ():
+                        report(f"{prefix}{message}", None)
             except Exception as error:  # never crash the preview: fail closed instead
                 report(f"{INTERNAL_ERROR} ({type(error).__name__}: {error})", None)
 
@@ -143,6 +145,42 @@ class StackRule:
                 report(f"{INTERNAL_ERROR} ({type(error).__name__}: {error})", None)
 
         return StackValidationPolicy(validate=validate, **_metadata(self))
+
+
+def is_list_kind(resource_type: str) -> bool:
+    """A Kubernetes `*List` kind (`kubernetes:core/v1:ConfigMapList`, `kubernetes:core/v1:List`)."""
+    return resource_type.startswith("kubernetes:") and resource_type.endswith("List")
+
+
+def judged(r: Resource) -> Iterator[tuple[str, Resource]]:
+    """What a rule judges: the resource itself, or each item of a `*List` kind as a resource of the
+    item's kind (from the list's type, or the item's own apiVersion/kind for a plain `List`)."""
+    if not is_list_kind(r.type):
+        yield "", r
+        return
+    version, _, list_kind = r.type.removeprefix("kubernetes:").rpartition(":")
+    listed = items(r.props.get("items"))
+    if isinstance(listed, Unknown):
+        yield (
+            "items: ",
+            replace(r, type=f"kubernetes:{version}:{list_kind.removesuffix('List')}", props={"items": UNKNOWN}),
+        )
+        return
+    for index, item in enumerate(listed):
+        props = item if isinstance(item, dict) else {}
+        kind: str | Unknown | None = list_kind.removesuffix("List")
+        item_version: str | Unknown | None = version
+        if not kind:
+            item_version, kind = text(props.get("apiVersion")), text(props.get("kind"))
+            item_version = (
+                item_version
+                if isinstance(item_version, str) and "/" in item_version
+                else (f"core/{item_version}" if isinstance(item_version, str) else None)
+            )
+        if not isinstance(kind, str) or not isinstance(item_version, str):
+            yield f"items[{index}]: ", replace(r, type=f"kubernetes:unknown:{UNKNOWN!r}", props=props)
+            continue
+        yield f"items[{index}]: ", replace(r, type=f"kubernetes:{item_version}:{kind}", props=props)
 
 
 def _metadata(rule: Rule | StackRule) -> dict[str, Any]:
