@@ -73,7 +73,7 @@ EXCEPTIONS: Final = (
     FieldException(("controller",), "an ingress controller's name (`k8s.io/ingress-nginx`)"),
     FieldException(("controllerName",), "a Gateway API controller's name"),
     FieldException(("__provider",), "a dynamic provider's serialised code, run by the program itself"),
-    FieldException(("spec", "group"), "a CustomResourceDefinition's API group", ("kubernetes:apiextensions.k8s.io",)),
+    FieldException(("spec", "group"), "a CustomResourceDefinition's API group", ("kubernetes:apiextensions.k8s.io/",)),
 )
 # A version or tag that merely looks like an address (`1.2.3.4`, `v10.1`) is not one.
 VERSION_FIELD: Final = re.compile(r"(?i)(version|tag)$")
@@ -166,6 +166,8 @@ def _unknown_decides(field: str) -> bool:
     """An unknown value decides unless its field names a related resource or a secret (and no word of
     it says the value is dialled)."""
     words = _words(field)
+    if words and words[-1] in {"id", "ids", "uuid", "ref"}:
+        return False  # `remoteGroupId`: an ID, whatever it refers to
     return not words or bool(set(words) & DIALLED) or words[-1] not in REFERENCE
 
 

@@ -175,3 +175,17 @@ def test_every_type_of_the_bundled_stacks_is_reviewed() -> None:
     }
     for token in tokens:
         assert reviewed.review_key(token, {}) in reviewed.REVIEWED, token
+
+
+def test_the_readme_lists_every_exception_and_reviewed_type() -> None:
+    from .harness import PACK_DIR
+
+    readme = (PACK_DIR / "README.md").read_text(encoding="utf-8")
+    reviewed = RULES.types_reviewed
+    missing = [f"`{k}`" for k in reviewed.REVIEWED if f"`{k}`" not in readme]
+    missing += [
+        ".".join(e.path)
+        for e in (*values_rule.EXCEPTIONS, *values_rule.JUDGED_ELSEWHERE)
+        if f"`{'.'.join(e.path)}`" not in readme
+    ]
+    assert missing == []
