@@ -62,6 +62,12 @@ EXCEPTIONS: Final = (
     ),
     FieldException(("apiVersion",), "an API group and version (`networking.k8s.io/v1`), not a host"),
     FieldException(("kind",), "a type name"),
+    FieldException(
+        ("metadata", "name"), "an object's name (DNS-subdomain syntax: `widgets.example.com`)", ("kubernetes:",)
+    ),
+    FieldException(("metadata", "generateName"), "a prefix for generated object names", ("kubernetes:",)),
+    FieldException(("metadata", "namespace"), "a namespace's name", ("kubernetes:",)),
+    FieldException(("webhooks", "*", "name"), "a webhook's qualified name, required to look like a host"),
     FieldException(("metadata", "labels", "*"), "label values select objects; nothing dials them"),
     FieldException(("matchLabels", "*"), "label selector values"),
     FieldException(("matchExpressions", "*", "key"), "a label key (`topology.kubernetes.io/region`)"),
@@ -152,7 +158,7 @@ DIALLED: Final = frozenset(
 # Where the field says data lands (the placement concern as well as egress).
 DATA_LANDS: Final = re.compile(
     r"(?i)(backup|snapshot|replica|sync|storage|bucket|s3|archive|remotewrite|sink|export|upload|dump|"
-    r"destination|store|location|repository|log)"
+    r"destination|store|location|repository|logging|syslog)"
 )
 SECRET_DATA: Final = ("kubernetes:core/v1:Secret", "kubernetes:core/v1:SecretPatch")
 
