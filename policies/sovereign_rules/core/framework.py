@@ -138,7 +138,8 @@ class StackRule:
             try:
                 config = plain(args.get_config()) or {}
                 catalogue = catalogue_for(config)
-                resources = [resource_from_stack(r, catalogue, config) for r in args.resources]
+                declared = [resource_from_stack(r, catalogue, config) for r in args.resources]
+                resources = [item for r in declared for _, item in judged(r)]
                 for message, urn in self.check(resources, catalogue, config):
                     report(message, urn)
             except Exception as error:  # never crash the preview: fail closed instead
