@@ -13,35 +13,20 @@ import os
 import queue
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from federation_catalogue import PACK_CATALOGUE, Catalogue, pack_catalogue
 from federation_catalogue.errors import ConfigError
 
+from sovcloud.analyzer import PolicyPackSession
 from sovcloud.engine.records import to_records
 from sovcloud.engine.runner import StackRun, run_stack
 from sovcloud.engine.stack_files import Project, StackFile, discover_stacks
-from sovcloud.fleet_checks import NO_OVERLAP, subnet_overlaps
-from sovcloud.results import CheckResult, Finding, Level, PolicyInfo, ResourceRecord, Source, StackResult
-
-CONFIG_POLICY = PolicyInfo(
-    name="stack-config-is-valid",
-    description="The stack's configuration is validated before any resource is declared.",
-    enforcement_level=Level.MANDATORY,
-    severity="high",
-    tags=("config",),
-    remediation_steps="Fix the key named in the message; valid values are listed there.",
-)
-PROGRAM_POLICY = PolicyInfo(
-    name="program-runs",
-    description="The stack's Pulumi program runs to completion.",
-    enforcement_level=Level.MANDATORY,
-    severity="high",
-    tags=("config",),
-    remediation_steps="Run `pulumi preview` on the stack to see the full traceback.",
-)
+from sovcloud.fleet_checks import subnet_overlaps
+from sovcloud.project_checks import check_project
+from sovcloud.results import CheckResult, Finding, PolicyInfo, ResourceRecord, Source, StackResult, builtin_policies
 
 Progress = Callable[[str, str, StackResult | None], None]  # (event: start|done, stack, result)
 
@@ -69,27 +54,10 @@ def error_findings(error: BaseException, stack_file: str) -> list[Finding]:
     """A program that raised: config errors name file and key, anything else is one finding."""
     if isinstance(error, ConfigError):
         return [
-            Finding(
-                policy=CONFIG_POLICY.name,
-                level=Level.MANDATORY,
-                severity=CONFIG_POLICY.severity,
-                source=Source.CONFIG,
-                file=error.file,
-                key=key,
-                message=message,
-            )
+            Finding.of(builtin_policies.CONFIG, message, Source.CONFIG, file=error.file, key=key)
             for key, message in error.problems
         ]
-    return [
-        Finding(
-            policy=PROGRAM_POLICY.name,
-            level=Level.MANDATORY,
-            severity=PROGRAM_POLICY.severity,
-            source=Source.PROGRAM,
-            file=stack_file,
-            message=f"{type(error).__name__}: {error}",
-        )
-    ]
+    return [Finding.of(builtin_policies.PROGRAM, f"{type(error).__name__}: {error}", Source.PROGRAM, file=stack_file)]
 
 
 def pack_processes(stack_count: int) -> int:
@@ -104,8 +72,6 @@ def _policy_sessions(options: CheckOptions, project: Project, count: int) -> Ite
     if not options.policies_enabled:
         yield []
         return
-    from sovcloud.analyzer import PolicyPackSession
-
     pack = options.policy_pack or project.root / "policies"
 
     def start() -> PolicyPackSession:
@@ -114,12 +80,6 @@ def _policy_sessions(options: CheckOptions, project: Project, count: int) -> Ite
     with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=count) as starter:
         sessions = [stack.enter_context(session) for session in starter.map(lambda _: start(), range(count))]
         yield sessions
-
-
-def _project_findings(project: Project, stack_files: list[StackFile]) -> tuple[list[Finding], list[PolicyInfo]]:
-    from sovcloud.project_checks import check_project, project_policies
-
-    return check_project(project.root, [f.path for f in stack_files]), list(project_policies())
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -141,14 +101,13 @@ def run_check(options: CheckOptions) -> CheckResult:
         result.project_findings += error_findings(error, _relative(pack_dir / PACK_CATALOGUE, root))
         return result
     stack_files = discover_stacks(project.stack_config_dir, project.name, options.stacks)
-    project_findings, project_policies = _project_findings(project, stack_files)
-    result.project_findings += project_findings
+    result.project_findings += check_project(project.root, [f.path for f in stack_files], catalogue)
     count = pack_processes(len(stack_files))
     with _policy_sessions(options, project, count) as analyzers, ThreadPoolExecutor(max_workers=count) as workers:
         if analyzers:
             result.pack_name, result.pack_version = analyzers[0].pack_name, analyzers[0].pack_version
             result.policies = list(analyzers[0].policies)
-        result.policies += [*project_policies, CONFIG_POLICY, PROGRAM_POLICY, NO_OVERLAP]
+        result.policies += builtin_policies.OFFLINE_CHECK
         idle: queue.SimpleQueue[Analyzer] = queue.SimpleQueue()
         for analyzer in analyzers:
             idle.put(analyzer)
@@ -181,8 +140,6 @@ def run_check(options: CheckOptions) -> CheckResult:
 def _located(finding: Finding, file: str) -> Finding:
     if finding.file:
         return finding
-    from dataclasses import replace
-
     return replace(finding, file=file)
 
 

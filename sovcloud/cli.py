@@ -14,8 +14,14 @@ from typing import Annotated
 
 import typer
 
+from sovcloud.analyzer import PolicyPackError, PolicyPackSession, PolicyPackStartError
 from sovcloud.check import CheckOptions, run_check
-from sovcloud.results import CheckResult, PolicyInfo
+from sovcloud.commands import tenant
+from sovcloud.engine.stack_files import Project
+from sovcloud.events import load_event_log
+from sovcloud.report import render
+from sovcloud.report.progress import progress_printer
+from sovcloud.results import CheckResult, PolicyInfo, builtin_policies
 
 app = typer.Typer(
     help="Offline checks, reports and tenant stamping for the sovereign cloud's Pulumi stacks.",
@@ -41,8 +47,6 @@ def find_project_root(start: Path) -> Path:
 
 
 def _emit(result: CheckResult, fmt: Format, output: Path | None, root: Path) -> None:
-    from sovcloud.report import render
-
     color = output is None and fmt is Format.text and sys.stdout.isatty()
     text = render(result, fmt.value, project_root=root, color=color)
     if output is None:
@@ -70,8 +74,6 @@ def check(
 
     Exits 1 when any mandatory violation, invalid config or project finding is found.
     """
-    from sovcloud.report.progress import progress_printer
-
     root = find_project_root(project_dir.resolve())
     options = CheckOptions(
         project_root=root,
@@ -98,8 +100,6 @@ def report(
     project_dir: Annotated[Path, typer.Option(help="The Pulumi project (nearest Pulumi.yaml).")] = Path("."),
 ) -> None:
     """Render the event log of a real `pulumi preview --policy-pack policies` in the same formats."""
-    from sovcloud.events import load_event_log
-
     root = find_project_root(project_dir.resolve())
     result = load_event_log(from_events, policies=_pack_policies(root), project_root=root)
     _emit(result, fmt, output, root)
@@ -108,26 +108,16 @@ def report(
 
 def _pack_policies(root: Path) -> list[PolicyInfo]:
     """The pack's own description of its policies: an event log names policies, not their remediation."""
-    from sovcloud.analyzer import PolicyPackError, PolicyPackSession, PolicyPackStartError
-    from sovcloud.check import CONFIG_POLICY, PROGRAM_POLICY
-    from sovcloud.engine.stack_files import Project
-
     if not (root / "policies").is_dir():
         return []
     try:
         with PolicyPackSession(root / "policies", project=Project.load(root).name) as session:
-            return [*session.policies, CONFIG_POLICY, PROGRAM_POLICY]
+            return [*session.policies, builtin_policies.CONFIG, builtin_policies.PROGRAM]
     except (PolicyPackError, PolicyPackStartError, OSError):
         return []
 
 
-def _mount_subcommands() -> None:
-    from sovcloud.commands import tenant
-
-    app.add_typer(tenant.app, name="tenant")
-
-
-_mount_subcommands()
+app.add_typer(tenant.app, name="tenant")
 
 
 def main() -> None:

@@ -17,17 +17,30 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sovcloud.report.view import name_from_urn, stack_from_urn, type_from_urn
-from sovcloud.results import CheckResult, Finding, Level, PolicyInfo, ResourceRecord, Source, StackResult
+from federation_catalogue import Catalogue, ConfigError, load_catalogue, project_catalogue
+
+from sovcloud.results import (
+    CheckResult,
+    Finding,
+    Level,
+    PolicyInfo,
+    ResourceRecord,
+    Source,
+    StackResult,
+    builtin_policies,
+    name_from_urn,
+    stack_from_urn,
+    type_from_urn,
+    without_id,
+)
 
 COLOR_MARKUP = re.compile(r"<\{%[^%]*%\}>")
 CONFIG_ERROR_LINE = re.compile(r"^(?P<file>\S+\.ya?ml): (?P<key>[\w:.\[\]-]+): (?P<message>.+)$", re.MULTILINE)
 STACK_TYPE = "pulumi:pulumi:Stack"
-ENGINE_POLICY = "pulumi-engine-error"
 KNOWN_EVENTS = {
     "cancelEvent",
     "stdoutEvent",
@@ -55,14 +68,7 @@ LEVELS = {
     "disabled": Level.DISABLED,
     "none": Level.DISABLED,
 }
-ENGINE_ERROR_POLICY = PolicyInfo(
-    name=ENGINE_POLICY,
-    description="The preview ran without engine or program errors.",
-    enforcement_level=Level.MANDATORY,
-    severity="high",
-    tags=("config",),
-    remediation_steps="Read the error; run `pulumi preview` on the stack for the full output.",
-)
+BUILTIN_POLICIES = {p.name: p for p in (builtin_policies.ENGINE_ERROR, builtin_policies.CONFIG)}
 
 
 def strip_markup(text: str) -> str:
@@ -190,7 +196,7 @@ def _message(text: str, description: str) -> str:
     return message or description
 
 
-def _records(run: _Run, stack: str, catalogue: Any | None) -> list[ResourceRecord]:
+def _records(run: _Run, stack: str, catalogue: Catalogue | None) -> list[ResourceRecord]:
     """ResourceRecords from the steps, with links rebuilt from resource IDs and sites from providers."""
     states = [s for urn, s in run.steps.items() if stack_from_urn(urn) == stack and s.get("type") != STACK_TYPE]
     ids: dict[str, str] = {}
@@ -210,7 +216,7 @@ def _records(run: _Run, stack: str, catalogue: Any | None) -> list[ResourceRecor
                 name=name_from_urn(urn),
                 custom=bool(state.get("custom", False)),
                 parent=str(state.get("parent") or "") or None,
-                provider=provider_ref.rsplit("::", 1)[0] if provider_ref else None,
+                provider=without_id(provider_ref) if provider_ref else None,
                 inputs=inputs,
                 protect=bool(state.get("protect", False)),
                 retain_on_delete=bool(state.get("retainOnDelete", False)),
@@ -231,12 +237,10 @@ def _links(inputs: Mapping[str, Any], ids: Mapping[str, str]) -> dict[str, tuple
     return links
 
 
-def _with_sites(records: Sequence[ResourceRecord], catalogue: Any | None) -> list[ResourceRecord]:
+def _with_sites(records: Sequence[ResourceRecord], catalogue: Catalogue | None) -> list[ResourceRecord]:
     """Each record's site, from its provider's inputs (region, Kubernetes context, identity URL)."""
     if catalogue is None:
         return list(records)
-    from dataclasses import replace
-
     regions = {site.region: key for key, site in catalogue.sites.items()}
     k8s = {site.kubernetes_region: key for key, site in catalogue.sites.items()}
     provider_sites: dict[str, str | None] = {}
@@ -270,35 +274,28 @@ def _with_sites(records: Sequence[ResourceRecord], catalogue: Any | None) -> lis
     return placed
 
 
-def _load_catalogue(project_root: Path | None) -> Any | None:
+def _load_catalogue(project_root: Path | None) -> Catalogue | None:
     try:
-        from federation_catalogue import load_catalogue, project_catalogue
-
         return project_catalogue(project_root) if project_root else load_catalogue()
-    except Exception:  # the sites are a nicety of the report: without a catalogue, none are shown
+    except (ConfigError, OSError, ValueError):  # sites are a nicety of the report: without a catalogue, none
         return None
 
 
 def _config_errors(message: str) -> list[Finding]:
     """The program's ConfigError lines (`file: key: message`), as the offline check reports them."""
-    from sovcloud.check import CONFIG_POLICY
-
     return [
-        Finding(
-            policy=CONFIG_POLICY.name,
-            level=Level.MANDATORY,
-            message=match["message"],
-            source=Source.CONFIG,
-            severity=CONFIG_POLICY.severity,
-            file=match["file"],
-            key=match["key"],
-        )
+        Finding.of(builtin_policies.CONFIG, match["message"], Source.CONFIG, file=match["file"], key=match["key"])
         for match in CONFIG_ERROR_LINE.finditer(message)
     ]
 
 
 def _stack_result(
-    run: _Run, stack: str, project: str, stack_config_dir: str, policies: Mapping[str, PolicyInfo], catalogue: Any
+    run: _Run,
+    stack: str,
+    project: str,
+    stack_config_dir: str,
+    policies: Mapping[str, PolicyInfo],
+    catalogue: Catalogue | None,
 ) -> StackResult:
     file = f"{stack_config_dir}/Pulumi.{stack}.yaml"
     records = _records(run, stack, catalogue)
@@ -335,12 +332,10 @@ def _stack_result(
             continue
         urn = str(diagnostic.get("urn") or "") or None
         findings.append(
-            Finding(
-                policy=ENGINE_POLICY,
-                level=Level.MANDATORY,
-                message=strip_markup(str(diagnostic.get("message", ""))),
-                source=Source.PROGRAM,
-                severity="high",
+            Finding.of(
+                builtin_policies.ENGINE_ERROR,
+                strip_markup(str(diagnostic.get("message", ""))),
+                Source.PROGRAM,
                 urn=urn,
                 resource_name=name_from_urn(urn) if urn else None,
                 resource_type=type_from_urn(urn) if urn else None,
@@ -387,10 +382,7 @@ def parse_event_log(
     result.stacks = list(stacks.values())
     seen = {f.policy for f in result.all_findings()} | {p for s in result.stacks for p in s.policies_run or ()}
     result.policies = [*policies, *(_described(name, result) for name in sorted(seen - set(known)))]
-    from sovcloud.check import CONFIG_POLICY
-
-    builtin = {ENGINE_POLICY: ENGINE_ERROR_POLICY, CONFIG_POLICY.name: CONFIG_POLICY}
-    result.policies = [builtin.get(p.name, p) if p.name not in known else p for p in result.policies]
+    result.policies = [BUILTIN_POLICIES.get(p.name, p) if p.name not in known else p for p in result.policies]
     result.notes.append(f"rendered from an engine event log of a real run ({log.events} events)")
     if log.skipped_lines:
         result.notes.append(f"{log.skipped_lines} line(s) of the event log were not engine events and were skipped")

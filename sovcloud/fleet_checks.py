@@ -11,18 +11,10 @@ from collections.abc import Sequence
 
 from federation_catalogue import Catalogue
 
-from sovcloud.results import Finding, Level, PolicyInfo, Source, StackResult
+from sovcloud.results import Finding, Source, StackResult
+from sovcloud.results.builtin_policies import NO_OVERLAP
 
 SUBNET = "openstack:networking/subnet:Subnet"
-NO_OVERLAP = PolicyInfo(
-    name="subnets-do-not-overlap-across-stacks",
-    description="No two subnets of any two stacks overlap: the address plan is one plan.",
-    enforcement_level=Level.MANDATORY,
-    severity="high",
-    tags=("isolation", "address-plan"),
-    remediation_steps="Allocate tenant ranges with `sovcloud tenant new`, which skips every range already in stacks/.",
-    policy_type="stack",
-)
 
 
 def subnet_overlaps(stacks: Sequence[StackResult], catalogue: Catalogue) -> list[Finding]:
@@ -42,16 +34,14 @@ def subnet_overlaps(stacks: Sequence[StackResult], catalogue: Catalogue) -> list
             for other, other_stack, other_name in seen:
                 if other_stack is not stack and net.version == other.version and net.overlaps(other):  # type: ignore[arg-type]
                     findings.append(
-                        Finding(
-                            policy=NO_OVERLAP.name,
-                            level=Level.MANDATORY,
-                            severity=NO_OVERLAP.severity,
-                            source=Source.PROJECT,
+                        Finding.of(
+                            NO_OVERLAP,
+                            f"subnet {net} overlaps {other} ({other_name}) of {other_stack.file}",
+                            Source.PROJECT,
                             urn=record.urn,
                             resource_type=record.type,
                             resource_name=record.name,
                             file=stack.file,
-                            message=f"subnet {net} overlaps {other} ({other_name}) of {other_stack.file}",
                         )
                     )
             seen.append((net, stack, record.name))

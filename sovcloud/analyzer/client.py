@@ -18,7 +18,7 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from sovcloud.results import Finding, Framework, Level, PolicyInfo, ResourceRecord, Source
+from sovcloud.results import Finding, Framework, Level, PolicyInfo, ResourceRecord, Source, parse_urn, without_id
 
 from .config import LEVEL_FROM_PROTO, PolicyConfig, configure_request, reconcile
 from .launcher import PackProcess, pack_environment, read_manifest
@@ -48,14 +48,6 @@ def _struct(values: Mapping[str, Any] | None) -> struct_pb2.Struct:
     if values:
         json_format.ParseDict(dict(values), struct)
     return struct
-
-
-def parse_urn(urn: str) -> tuple[str, str]:
-    """(type, name) from `urn:pulumi:stack::project::[parent$]type::name`."""
-    parts = urn.split("::")
-    if len(parts) < 4:
-        return "", ""
-    return parts[2].rsplit("$", 1)[-1], "::".join(parts[3:])
 
 
 def policy_info(message: analyzer_pb2.PolicyInfo) -> PolicyInfo:
@@ -292,15 +284,14 @@ class PolicyPackSession:
     ) -> analyzer_pb2.AnalyzerProviderResource | None:
         if not record.provider:
             return None
-        urn = record.provider.split("::", 4)
-        provider_urn = record.provider if len(urn) < 5 else "::".join(urn[:4])  # drop a trailing "::id"
+        provider_urn = without_id(record.provider)
         provider = by_urn.get(provider_urn)
         if provider is not None:
             return analyzer_pb2.AnalyzerProviderResource(
                 type=provider.type, urn=provider.urn, name=provider.name, properties=_struct(provider.inputs)
             )
-        provider_type, provider_name = parse_urn(provider_urn)
-        return analyzer_pb2.AnalyzerProviderResource(type=provider_type, urn=provider_urn, name=provider_name)
+        parsed = parse_urn(provider_urn)
+        return analyzer_pb2.AnalyzerProviderResource(type=parsed.type, urn=provider_urn, name=parsed.name)
 
     def _findings(
         self,
@@ -340,7 +331,8 @@ class PolicyPackSession:
     ) -> Finding:
         described = next((p for p in getattr(self, "policies", []) if p.name == policy), None)
         resource_urn = urn or (record.urn if record else None)
-        resource_type, resource_name = (record.type, record.name) if record else parse_urn(resource_urn or "")
+        parsed = parse_urn(resource_urn or "")
+        resource_type, resource_name = (record.type, record.name) if record else (parsed.type, parsed.name)
         return Finding(
             policy=policy,
             level=level,

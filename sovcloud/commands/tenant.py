@@ -19,6 +19,7 @@ import typer
 import yaml
 from federation_catalogue import Catalogue, load_catalogue
 from federation_catalogue.errors import ConfigError
+from pulumi import automation as auto
 
 from infra.stack_kinds import parse_stack_config
 from model.config.common import Quotas
@@ -172,8 +173,6 @@ def deploy(stack: str, stacks_dir: Path) -> None:
             f"pulumi up --stack {stack} --policy-pack policies"
         )
         return
-    from pulumi import automation as auto
-
     workspace = auto.LocalWorkspaceOptions(secrets_provider="passphrase")
     created = auto.create_or_select_stack(stack_name=stack, work_dir=str(root), opts=workspace)
     created.up(on_output=typer.echo, policy_packs=[str(root / "policies")])

@@ -16,38 +16,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from federation_catalogue import Catalogue, load_catalogue
+from federation_catalogue import Catalogue
 
-from sovcloud.project_checks import rules
 from sovcloud.project_checks.backend import backend_problem
 from sovcloud.project_checks.docs import doc_files, login_problems
 from sovcloud.project_checks.federation_hosts import FederationHosts, federation_hosts
-from sovcloud.project_checks.located import Document, DocumentError, Leaf, dotted, leaves, load_document
+from sovcloud.project_checks.located import Document, DocumentError, Leaf, leaves, load_document
 from sovcloud.project_checks.outside_services import esc_problem, outside_problems
 from sovcloud.project_checks.plaintext import plaintext_problem
 from sovcloud.project_checks.secrets_provider import provider_problems
-from sovcloud.results import Finding, PolicyInfo, Source
+from sovcloud.results import Finding, PolicyInfo, Source, config_key
+from sovcloud.results import builtin_policies as rules
 
-__all__ = ["backend_problem", "check_project", "project_policies"]
+__all__ = ["check_project"]
 
 PROJECT_FILE = "Pulumi.yaml"
 
 
-def project_policies() -> list[PolicyInfo]:
-    """The rules of these checks, for reports to list beside the pack's policies."""
-    return list(rules.ALL)
-
-
 def _finding(rule: PolicyInfo, file: str, key: str | None, message: str) -> Finding:
-    return Finding(
-        policy=rule.name,
-        level=rule.enforcement_level,
-        message=message,
-        source=Source.PROJECT,
-        severity=rule.severity,
-        file=file,
-        key=key,
-    )
+    return Finding.of(rule, message, Source.PROJECT, file=file, key=key)
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -57,9 +44,8 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def check_project(project_root: Path, stack_files: Sequence[Path], catalogue: Catalogue | None = None) -> list[Finding]:
+def check_project(project_root: Path, stack_files: Sequence[Path], catalogue: Catalogue) -> list[Finding]:
     """Every finding about the project's backend, docs and stack files; empty when all is well."""
-    catalogue = catalogue or load_catalogue()
     hosts = federation_hosts(catalogue)
     found: list[Finding] = []
     project_name = "sovcloud"
@@ -92,7 +78,7 @@ def _project_file(project: Document, catalogue: Catalogue, hosts: FederationHost
         # `key: {type: string, default: ...}`: the value is named by the config key, not by `default`.
         named = leaf.path[:-1] if len(leaf.path) == 2 and leaf.path[-1] in ("default", "value") else leaf.path
         name = next((p for p in reversed(named) if isinstance(p, str)), None)
-        found += _value_findings(leaf, PROJECT_FILE, f"config.{dotted(leaf.path)}", catalogue, hosts, name)
+        found += _value_findings(leaf, PROJECT_FILE, f"config.{config_key(leaf.path)}", catalogue, hosts, name)
     return found
 
 
@@ -109,7 +95,7 @@ def _stack_file(
             _finding(rules.NO_ESC_ENVIRONMENT, shown, "environment", esc_problem(document.data["environment"]))
         )
     for leaf in leaves(document.node("config")):
-        found += _value_findings(leaf, shown, dotted(leaf.path, project_name), catalogue, hosts)
+        found += _value_findings(leaf, shown, config_key(leaf.path, project_name), catalogue, hosts)
     return found
 
 

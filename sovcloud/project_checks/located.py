@@ -33,10 +33,6 @@ class Document:
     root: yaml.Node | None
     data: dict[str, Any]
 
-    def line_of(self, key: str) -> int | None:
-        node = _child(self.root, key)
-        return None if node is None else node.start_mark.line + 1
-
     def node(self, key: str) -> yaml.Node | None:
         return _child(self.root, key)
 
@@ -96,19 +92,3 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return loader.construct_object(node)  # type: ignore[no-untyped-call]
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
-
-
-def dotted(path: Path_, project: str = "") -> str:
-    """('tenant', 'database', 'password') -> `sovcloud:tenant.database.password` (lists as `[0]`).
-
-    The first part is a config key: without a namespace the engine puts it in the project's.
-    """
-    out = ""
-    for index, part in enumerate(path):
-        if index == 0 and isinstance(part, str):
-            out = part if ":" in part or not project else f"{project}:{part}"
-        elif isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out

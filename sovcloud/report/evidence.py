@@ -79,9 +79,6 @@ class Evidence:
     policy_requirements: Mapping[str, tuple[str, ...]]  # policy -> requirement ids it evidences
     unmapped_tags: tuple[str, ...]  # tags of this run's policies that evidence nothing and are not technology tags
 
-    def for_stack(self, stack: str) -> list[tuple[Requirement, StackStatus]]:
-        return [(e.requirement, s) for e in self.requirements for s in e.stacks if s.stack == stack]
-
 
 @cache
 def load_requirements(path: Path = REQUIREMENTS_FILE) -> RequirementCatalogue:

@@ -14,8 +14,8 @@ from typing import Any
 
 from sovcloud.report.evidence import Evidence, build_evidence
 from sovcloud.report.source_lines import locate, name_candidates
-from sovcloud.report.view import ResultView, concern_of, name_from_urn, resource_label, sorted_findings
-from sovcloud.results import CheckResult, Finding, Level, PolicyInfo, ResourceRecord
+from sovcloud.report.view import ResultView, concern_of, resource_label, sorted_findings
+from sovcloud.results import CheckResult, Finding, Level, PolicyInfo, ResourceRecord, name_from_urn
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {Level.MANDATORY: "error", Level.ADVISORY: "warning", Level.REMEDIATE: "note", Level.DISABLED: "none"}

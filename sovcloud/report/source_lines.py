@@ -9,22 +9,13 @@ the resource's own site. Anything not found is line 1: a location in the right f
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-_KEY_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
-
-
-def key_path(key: str) -> list[str | int]:
-    """`sovcloud:platform.sites.lu.networks[1].ipv4` -> ['sovcloud:platform', 'sites', 'lu', 'networks', 1, 'ipv4']."""
-    parts: list[str | int] = []
-    for index, name in _KEY_PART.findall(key):
-        parts.append(int(index) if index else name)
-    return parts
+from sovcloud.results import key_parts
 
 
 @dataclass(frozen=True)
@@ -61,7 +52,7 @@ class SourceFile:
         """The line of the deepest node of `key` that exists (under `config:` first, then top level)."""
         if self.root is None:
             return None
-        parts = key_path(key)
+        parts = key_parts(key)
         for base in (["config"], []):
             line, depth = self._walk([*base, *parts])
             if depth > len(base):

@@ -10,7 +10,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sovcloud.results import CheckResult, Finding, Level, PolicyInfo, ResourceRecord, StackResult
+from sovcloud.results import (
+    CheckResult,
+    Finding,
+    Level,
+    PolicyInfo,
+    ResourceRecord,
+    StackResult,
+    name_from_urn,
+    type_from_urn,
+)
 
 # The concerns a reviewer reads by, in the order they are shown. A policy belongs to the first
 # concern one of its tags names; tags that name none of them put it under "other".
@@ -52,24 +61,6 @@ def short_type(type_token: str) -> str:
     if len(parts) >= 3:
         return f"{parts[0]}:{parts[-1]}"
     return type_token
-
-
-def name_from_urn(urn: str) -> str:
-    """The resource's logical name: the last `::` part of `urn:pulumi:stack::project::type::name`."""
-    parts = urn.split("::", 3)
-    return parts[3] if len(parts) == 4 else urn
-
-
-def type_from_urn(urn: str) -> str:
-    """The resource's own type token (the last one of the parent$child chain)."""
-    parts = urn.split("::", 3)
-    return parts[2].rsplit("$", 1)[-1] if len(parts) >= 3 else ""
-
-
-def stack_from_urn(urn: str) -> str:
-    """`urn:pulumi:<stack>::...` -> the stack name ("" when not a URN)."""
-    head = urn.split("::", 1)[0]
-    return head.removeprefix("urn:pulumi:") if head.startswith("urn:pulumi:") else ""
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:

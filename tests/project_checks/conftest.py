@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from federation_catalogue import load_catalogue
 
 from sovcloud.project_checks import check_project
 from sovcloud.results import Finding
@@ -71,7 +72,7 @@ class Scratch:
         (self.root / "README.md").write_text(text, encoding="utf-8")
 
     def check(self) -> list[Finding]:
-        return check_project(self.root, [self.root / STACK])
+        return check_project(self.root, [self.root / STACK], load_catalogue())
 
 
 @pytest.fixture

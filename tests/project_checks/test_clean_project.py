@@ -7,9 +7,11 @@ from pathlib import Path
 
 import jsonschema
 import yaml
-from federation_catalogue import Catalogue
+from federation_catalogue import Catalogue, load_catalogue
 
-from sovcloud.project_checks import backend_problem, check_project, project_policies
+from sovcloud.project_checks import check_project
+from sovcloud.project_checks.backend import backend_problem
+from sovcloud.results.builtin_policies import PROJECT
 from tests.conftest import ROOT
 from tests.project_checks.conftest import Scratch
 
@@ -23,7 +25,7 @@ def test_clean_scratch_project_has_no_finding(scratch: Scratch) -> None:
 def test_the_repository_passes_every_project_check() -> None:
     stacks = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
     assert (ROOT / "stacks" / "Pulumi.bootstrap.yaml") in stacks
-    findings = check_project(ROOT, stacks)
+    findings = check_project(ROOT, stacks, load_catalogue())
     assert findings == [], "\n".join(f"{f.file}: {f.key}: {f.message}" for f in findings)
 
 
@@ -52,7 +54,7 @@ def test_schema_copy_is_the_shared_one_when_shared_is_there() -> None:
 
 
 def test_rules_are_listed_like_policies() -> None:
-    policies = project_policies()
+    policies = PROJECT
     names = [p.name for p in policies]
     assert len(names) == len(set(names)) == 6
     for policy in policies:

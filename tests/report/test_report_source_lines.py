@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sovcloud.report.source_lines import SourceFile, key_path, locate, name_candidates
+from sovcloud.report.source_lines import SourceFile, locate, name_candidates
+from sovcloud.results import key_parts
 
 STACK = """\
 config:
@@ -25,7 +26,7 @@ secretsprovider: passphrase
 
 
 def test_key_paths_follow_the_config_error_format() -> None:
-    assert key_path("sovcloud:platform.sites.lu.networks[1].ipv4") == [
+    assert key_parts("sovcloud:platform.sites.lu.networks[1].ipv4") == [
         "sovcloud:platform",
         "sites",
         "lu",

@@ -1,8 +1,45 @@
-"""The project checks' rules, described like the pack's policies so every report lists them alike."""
+"""Every policy the command itself applies, described once, like the pack's policies, so every
+report lists them alike: the checks on stack config and programs, the project's state and secrets
+checks, the checks across stacks, and the engine errors an event log reports.
+"""
 
 from __future__ import annotations
 
-from sovcloud.results import Framework, Level, PolicyInfo
+from sovcloud.results.model import Framework, Level, PolicyInfo
+
+CONFIG = PolicyInfo(
+    name="stack-config-is-valid",
+    description="The stack's configuration is validated before any resource is declared.",
+    enforcement_level=Level.MANDATORY,
+    severity="high",
+    tags=("config",),
+    remediation_steps="Fix the key named in the message; valid values are listed there.",
+)
+PROGRAM = PolicyInfo(
+    name="program-runs",
+    description="The stack's Pulumi program runs to completion.",
+    enforcement_level=Level.MANDATORY,
+    severity="high",
+    tags=("config",),
+    remediation_steps="Run `pulumi preview` on the stack to see the full traceback.",
+)
+ENGINE_ERROR = PolicyInfo(
+    name="pulumi-engine-error",
+    description="The preview ran without engine or program errors.",
+    enforcement_level=Level.MANDATORY,
+    severity="high",
+    tags=("config",),
+    remediation_steps="Read the error; run `pulumi preview` on the stack for the full output.",
+)
+NO_OVERLAP = PolicyInfo(
+    name="subnets-do-not-overlap-across-stacks",
+    description="No two subnets of any two stacks overlap: the address plan is one plan.",
+    enforcement_level=Level.MANDATORY,
+    severity="high",
+    tags=("isolation", "address-plan"),
+    remediation_steps="Allocate tenant ranges with `sovcloud tenant new`, which skips every range already in stacks/.",
+    policy_type="stack",
+)
 
 TECHNICAL_DATA = Framework(
     name="SecNumCloud",
@@ -22,7 +59,8 @@ STATE_BACKEND = PolicyInfo(
     tags=("state",),
     remediation_steps=(
         "Set Pulumi.yaml `backend: {url: s3://<state_backend.bucket>?endpoint=<object_storage_endpoint of "
-        "state_backend.site>&region=<its region>&s3ForcePathStyle=true}` (values from infra/federation.yaml)."
+        "state_backend.site>&region=<its region>&s3ForcePathStyle=true}` "
+        "(values from policies/federation_catalogue/federation.yaml)."
     ),
     framework=TECHNICAL_DATA,
     policy_type="stack",
@@ -81,7 +119,10 @@ CONFIG_INSIDE_FEDERATION = PolicyInfo(
     enforcement_level=Level.MANDATORY,
     severity="high",
     tags=("state",),
-    remediation_steps="Use the catalogue's hosts (infra/federation.yaml) or an address inside the federation plan.",
+    remediation_steps=(
+        "Use the catalogue's hosts (policies/federation_catalogue/federation.yaml) "
+        "or an address inside the federation plan."
+    ),
     framework=TECHNICAL_DATA,
     policy_type="stack",
 )
@@ -102,7 +143,7 @@ NO_PLAINTEXT_CREDENTIAL = PolicyInfo(
     policy_type="stack",
 )
 
-ALL: tuple[PolicyInfo, ...] = (
+PROJECT: tuple[PolicyInfo, ...] = (
     STATE_BACKEND,
     DOCS_LOGIN,
     SECRETS_PROVIDER,
@@ -110,3 +151,6 @@ ALL: tuple[PolicyInfo, ...] = (
     CONFIG_INSIDE_FEDERATION,
     NO_PLAINTEXT_CREDENTIAL,
 )
+
+# What an offline check describes besides the pack's own policies, in the order reports list them.
+OFFLINE_CHECK: tuple[PolicyInfo, ...] = (*PROJECT, CONFIG, PROGRAM, NO_OVERLAP)

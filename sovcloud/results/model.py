@@ -1,8 +1,8 @@
-"""The one data model of a check: what each stack declared and what was found about it.
+"""The data of a check: what each stack declared and what was found about it.
 
-Everything that produces findings (config validation, the policy pack over gRPC, the project's
-state and secrets checks) writes into these types; every reporter (text, markdown, SARIF, JSON)
-reads only these types and knows nothing of Pulumi's internals.
+Every producer (the offline check, an engine event log, the project checks, the fleet checks)
+writes these types; every reporter (text, markdown, SARIF, JSON, JUnit) reads only these types and
+knows nothing of Pulumi's internals.
 """
 
 from __future__ import annotations
@@ -94,6 +94,28 @@ class Finding:
     def blocking(self) -> bool:
         """Mandatory findings fail the check (and would fail `pulumi preview`)."""
         return self.level is Level.MANDATORY
+
+    @classmethod
+    def of(
+        cls,
+        policy: PolicyInfo,
+        message: str,
+        source: Source,
+        *,
+        level: Level | None = None,
+        severity: str | None = None,
+        **where: Any,
+    ) -> Finding:
+        """The one way to build a finding: the policy gives name, level and severity unless the
+        producer observed others (a pack reconfigured by `--policy-pack-config`, an event's own level)."""
+        return cls(
+            policy=policy.name,
+            level=level or policy.enforcement_level,
+            message=message,
+            source=source,
+            severity=severity or policy.severity,
+            **where,
+        )
 
 
 @dataclass
