@@ -8,8 +8,7 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
-from federation_catalogue import ConfigError, project_catalogue
-
+from federation_catalogue import project_catalogue
 from sovcloud.report.evidence import build_evidence
 from sovcloud.report.json_report import render_json
 from sovcloud.report.markdown import render_markdown
@@ -22,11 +21,8 @@ FORMATS = ("text", "markdown", "sarif", "json")
 
 
 def address_plan(project_root: Path) -> AddressPlan:
-    """The project's catalogue as the topology needs it (the shipped defaults if it cannot be read)."""
-    try:
-        return plan_from_catalogue(project_catalogue(project_root))
-    except (ConfigError, OSError, ValueError):
-        return AddressPlan()
+    """The project's federation catalogue, as the topology needs it."""
+    return plan_from_catalogue(project_catalogue(project_root))
 
 
 def tool_version() -> str:

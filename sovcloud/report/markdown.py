@@ -5,10 +5,10 @@ sovereignty evidence. It has to read well on its own, to someone who never ran t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
+from sovcloud.report.diagrams import select_stacks, topology_diagrams
 from sovcloud.report.evidence import Evidence, Status, build_evidence
-from sovcloud.report.mermaid import render_mermaid
 from sovcloud.report.topology import Topology
 from sovcloud.report.view import (
     CONCERN_TITLES,
@@ -23,6 +23,7 @@ from sovcloud.report.view import (
 from sovcloud.results import CheckResult, Finding, Level, StackResult
 
 LEVEL_ICONS = {Level.MANDATORY: "❌", Level.ADVISORY: "⚠️", Level.REMEDIATE: "🔧", Level.DISABLED: "⚪"}
+ESCAPES_LISTED = 20
 STATUS_ICONS = {
     Status.MET: "✅ met",
     Status.VIOLATED: "❌ violated",
@@ -167,21 +168,41 @@ def _stack_section(stack: StackResult, view: ResultView) -> list[str]:
     return lines
 
 
-def _topology_section(result: CheckResult, topology: Topology) -> list[str]:
+def _topology_section(result: CheckResult, topology: Topology, detail: Collection[str] | None) -> list[str]:
     lines = ["## Topology", ""]
     plan = " / ".join(str(r) for r in topology.plan.federation)
+    policies = len(topology.egress_policies)
     if topology.escapes:
-        lines.append(f"❌ **{len(topology.escapes)} declared path(s) leave the address plan** ({plan}):")
-        lines.append("")
-        lines += [f"- {code(e.stack)}: {cell(e.description)}" for e in topology.escapes]
-    else:
         lines.append(
-            f"✅ No declared path leaves the address plan ({plan}): {topology.routes_checked} routes checked, "
-            "no router gateway, no external network, no floating IP, no subnet or security-group rule outside it."
+            f"❌ **{len(topology.escapes)} egress finding(s)**: the pack's policies tagged `egress` found a way out "
+            f"of the federation ({plan}); drawn in red below."
         )
-    if topology.unresolved:
-        lines.append(f"{topology.unresolved} route(s) had destinations unknown until apply; the policies judge those.")
-    lines += ["", "```mermaid", render_mermaid(result, topology).rstrip("\n"), "```", ""]
+        lines.append("")
+        shown = topology.escapes[:ESCAPES_LISTED]
+        lines += [
+            f"- {code(e.stack)}: {code(e.resource) + ' ' if e.resource else ''}{code(e.finding.policy)}: "
+            f"{cell(e.finding.message)}"
+            for e in shown
+        ]
+        if len(topology.escapes) > len(shown):
+            lines.append(f"- and {len(topology.escapes) - len(shown)} more (see the stacks' findings above)")
+    elif policies:
+        lines.append(f"✅ No egress finding: the pack's {policies} policies tagged `egress` found no way out of the "
+                     f"federation ({plan}).")  # fmt: skip
+    else:
+        lines.append("⚪ No policy tagged `egress` ran, so nothing tells whether a path leaves the federation.")
+    lines.append("")
+    diagrams = topology_diagrams(result, topology, detail)
+    selected = select_stacks(result, topology, detail)
+    if len(selected) > len(diagrams) - 1:
+        rest = ", ".join(code(s) for s in selected[len(diagrams) - 1 :])
+        lines += [f"Not drawn, to keep the report readable: {rest}.", ""]
+    for index, diagram in enumerate(diagrams):
+        if index == 0:
+            lines += ["### The federation", ""]
+        else:
+            lines += [f"### {cell(diagram.title.split(' ', 1)[0])} {code(diagram.title.split(' ', 1)[1])}", ""]
+        lines += ["```mermaid", diagram.source.rstrip("\n"), "```", ""]
     return lines
 
 
@@ -241,7 +262,14 @@ def _evidence_section(result: CheckResult, evidence: Evidence) -> list[str]:
     return lines
 
 
-def render_markdown(result: CheckResult, *, topology: Topology, evidence: Evidence | None = None) -> str:
+def render_markdown(
+    result: CheckResult,
+    *,
+    topology: Topology,
+    evidence: Evidence | None = None,
+    detail: Collection[str] | None = None,
+) -> str:
+    """The report; `detail` names stacks to draw on their own besides the failing ones (e.g. changed ones)."""
     view = ResultView(result)
     evidence = evidence or build_evidence(result)
     lines = _verdict(result, view)
@@ -253,6 +281,6 @@ def render_markdown(result: CheckResult, *, topology: Topology, evidence: Eviden
         lines.append("")
     for stack in result.stacks:
         lines += _stack_section(stack, view)
-    lines += _topology_section(result, topology)
+    lines += _topology_section(result, topology, detail)
     lines += _evidence_section(result, evidence)
     return "\n".join(lines).rstrip("\n") + "\n"

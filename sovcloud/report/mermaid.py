@@ -1,35 +1,41 @@
-"""The topology as a Mermaid flowchart (GitHub renders it in markdown): the two sites, each stack's
-networks and routers inside its site, the interconnect, and the outside of the address plan as a
-node that no edge reaches, unless something declared does reach it, drawn in red.
+"""Writing Mermaid flowcharts that render as meant on a forge, at Mermaid's default settings.
 
-Node ids derive from URNs (stable across runs); every label is escaped with Mermaid's `#NN;`
-entity codes, so names with quotes or brackets cannot break the diagram.
+Forges render with Mermaid's defaults and do not let a report raise them: a source longer than
+`maxTextSize` becomes an error box, more edges than `maxEdges` a render error. A `Flowchart`
+therefore counts both as it is written, and a caller checks `fits()` before emitting it (and draws
+something smaller when it does not). Every label is escaped with Mermaid's `#<code>;` entities, so a
+name with quotes, brackets, `#` or `<` renders as written; the flowchart remembers each label's
+text as a reader should see it, so a browser test can compare the two.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
-from collections import defaultdict
-from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
 
-from sovcloud.report.topology import Escape, Net, Router, Topology
-from sovcloud.results import CheckResult
+# Mermaid's defaults (mermaid.initialize: maxTextSize, maxEdges), and what a diagram may use of them.
+MAX_TEXT_SIZE = 50_000
+MAX_EDGES = 500
+TEXT_BUDGET = 40_000
+EDGE_BUDGET = 400
 
-_ESCAPED = set('#"<>&[](){}|`')
-OUTSIDE_ID = "outside_plan"
-INTERCONNECT_ID = "interconnect"
+# Characters that mean something in flowchart syntax, in HTML, to Mermaid's entity and math handling
+# (`#...;`, `$$`), or to its pre-parse clean-up of `style` lines (`:`, `;`, `%`): inside a quoted
+# label each is written as an entity code.
+_ESCAPED = frozenset('#"<>&[](){}|`$;:%')
+_SPACES = re.compile(r"\s+")
+
+
+def shown(text: str) -> str:
+    """The text as a browser shows it: runs of whitespace collapse to one space."""
+    return _SPACES.sub(" ", text).strip()
 
 
 def escape_label(text: str) -> str:
-    """Text safe inside a quoted Mermaid label: special characters as `#<code>;` entities."""
-    return "".join(f"#{ord(ch)};" if ch in _ESCAPED else ch for ch in text.replace("\n", " "))
-
-
-def lines_label(*parts: str) -> str:
-    """A quoted label of several lines (escaped, joined by Mermaid's line break)."""
-    return '"' + "<br/>".join(escape_label(p) for p in parts if p) + '"'
+    """One line of label text, safe inside a quoted Mermaid label."""
+    return "".join(f"#{ord(ch)};" if ch in _ESCAPED else ch for ch in shown(text))
 
 
 def node_id(prefix: str, key: str) -> str:
@@ -39,175 +45,140 @@ def node_id(prefix: str, key: str) -> str:
     return f"{prefix}_{slug}_{digest}" if slug else f"{prefix}_{digest}"
 
 
-def _marked(urns: Iterable[str], blocking: set[str], advisory: set[str]) -> str:
-    urns = set(urns)
-    if urns & blocking:
-        return ":::violation"
-    if urns & advisory:
-        return ":::advisory"
-    return ""
+def text_size(source: str) -> int:
+    """The length Mermaid compares with maxTextSize (JavaScript counts UTF-16 code units)."""
+    return len(source.encode("utf-16-le")) // 2
 
 
-class _Writer:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.depth = 0
-
-    def line(self, text: str) -> None:
-        self.lines.append("    " * self.depth + text)
-
-    def open(self, ident: str, label: str) -> None:
-        self.line(f"subgraph {ident}[{label}]")
-        self.depth += 1
-
-    def close(self) -> None:
-        self.depth -= 1
-        self.line("end")
+class Shape(StrEnum):
+    BOX = "box"
+    ROUNDED = "rounded"
+    HEXAGON = "hexagon"
+    CIRCLE = "circle"
+    STADIUM = "stadium"
+    FLAG = "flag"
 
 
-def render_mermaid(result: CheckResult, topology: Topology) -> str:
-    """The flowchart text (without the ```mermaid fence)."""
-    blocking = {f.urn for f in result.all_findings() if f.urn and f.blocking}
-    blocking |= {e.source for e in topology.escapes if e.source}
-    advisory = {f.urn for f in result.all_findings() if f.urn and not f.blocking}
-    ids: dict[str, str] = {}
-    out = _Writer()
-    out.line("flowchart LR")
-    out.depth = 1
-    out.line("classDef transit fill:#fff8dc,stroke:#b8860b")
-    out.line("classDef outside fill:#ffffff,stroke:#999999,stroke-dasharray:4 4,color:#666666")
-    out.line("classDef escape fill:#ffe5e5,stroke:#cc0000,stroke-width:2px")
-    out.line("classDef violation fill:#ffd6d6,stroke:#cc0000,stroke-width:2px")
-    out.line("classDef advisory fill:#fff3cd,stroke:#b8860b")
+_SHAPES: dict[Shape, tuple[str, str]] = {
+    Shape.BOX: ("[", "]"),
+    Shape.ROUNDED: ("(", ")"),
+    Shape.HEXAGON: ("{{", "}}"),
+    Shape.CIRCLE: ("((", "))"),
+    Shape.STADIUM: ("([", "])"),
+    Shape.FLAG: (">", "]"),
+}
 
-    by_site_stack: dict[tuple[str, str], tuple[list[Net], list[Router]]] = defaultdict(lambda: ([], []))
-    transit: list[Net] = []
-    for net in topology.networks.values():
-        if net.transit:
-            transit.append(net)
-        else:
-            by_site_stack[(net.site, net.stack)][0].append(net)
-    for router in topology.routers.values():
-        by_site_stack[(router.site, router.stack)][1].append(router)
-    sourceless: dict[tuple[str, str], list[Escape]] = defaultdict(list)
-    for escape in topology.escapes:
-        if escape.source is None or escape.source not in {*topology.networks, *topology.routers}:
-            sourceless[(escape.site, escape.stack)].append(escape)
 
-    sites = [s for s in topology.sites if s != "-"]
-    if any(site == "-" for site, _ in (*by_site_stack, *sourceless)):
-        sites.append("-")
-    for site in sites:
-        info = topology.plan.sites.get(site)
-        title: tuple[str, ...]
-        if site == "-":
-            title = ("Not placed in any catalogue site",)
-        elif info:
-            title = (f"Site {info.label}", " · ".join(str(r) for r in info.ranges))
-        else:
-            title = (f"Site {site}",)
-        site_id = node_id("site", site)
-        out.open(site_id, lines_label(*title))
-        out.line("direction TB")
-        drawn = False
-        for stack, kind in topology.stacks.items():
-            nets, routers = by_site_stack.get((site, stack), ([], []))
-            escapes = sourceless.get((site, stack), [])
-            if not (nets or routers or escapes):
-                continue
-            drawn = True
-            out.open(node_id("stack", f"{site}/{stack}"), lines_label(f"stack {stack} ({kind})"))
-            for net in sorted(nets, key=lambda n: (n.label, n.record.urn)):
-                ids[net.record.urn] = node_id("net", net.record.urn)
-                mark = _marked([net.record.urn], blocking, advisory)
-                out.line(f"{ids[net.record.urn]}[{lines_label(f'network {net.label}', *sorted(net.cidrs))}]{mark}")
-            for router in sorted(routers, key=lambda r: (r.label, r.record.urn)):
-                ids[router.record.urn] = node_id("router", router.record.urn)
-                mark = _marked([router.record.urn], blocking, advisory)
-                out.line(f"{ids[router.record.urn]}{{{{{lines_label(f'router {router.label}')}}}}}{mark}")
-            for escape in escapes:
-                ids[escape.urn] = node_id("escape", escape.urn)
-                out.line(f"{ids[escape.urn]}[{lines_label(escape.description)}]:::escape")
-            out.close()
-        if not drawn:
-            out.line(f"{site_id}_empty[{lines_label('no network declared here')}]")
-        out.close()
-        out.line(f"style {site_id} fill:#f4f7fb,stroke:#3a5a8c")
+class Line(StrEnum):
+    """Edge strokes: plain link, arrow, dotted arrow, thick link, thick arrow."""
 
-    plan = topology.plan
-    out.open(
-        INTERCONNECT_ID, lines_label("Interconnect: dedicated fibre", " · ".join(str(r) for r in plan.interconnect))
-    )
-    out.line("direction TB")
-    for net in sorted(transit, key=lambda n: (n.site, n.label, n.record.urn)):
-        ids[net.record.urn] = node_id("transit", net.record.urn)
-        mark = _marked([net.record.urn], blocking, advisory) or ":::transit"
-        label = lines_label(f"{net.label} (site {net.site}, stack {net.stack})", *sorted(net.cidrs))
-        out.line(f"{ids[net.record.urn]}[{label}]{mark}")
-    if not transit:
-        out.line(f"{INTERCONNECT_ID}_none[{lines_label('no transit network declared')}]")
-    out.close()
+    LINK = "---"
+    ARROW = "-->"
+    DOTTED = "-.->"
+    THICK = "==="
+    THICK_ARROW = "==>"
 
-    reached = bool(topology.escapes)
-    outside_label = (
-        ("Outside the address plan", "internet, other private ranges", "REACHED by declared resources")
-        if reached
-        else (
-            "Outside the address plan",
-            "internet, other private ranges",
-            "unreachable: no route, gateway or rule leads here",
+
+@dataclass(frozen=True)
+class Diagram:
+    """A finished flowchart: its source and every label as a reader should see it."""
+
+    title: str
+    source: str
+    nodes: dict[str, str] = field(default_factory=dict)  # node id -> label text (lines joined by "\n")
+    clusters: dict[str, str] = field(default_factory=dict)  # subgraph id -> title text
+    edge_labels: tuple[str, ...] = ()
+    edges: int = 0
+
+    @property
+    def size(self) -> int:
+        return text_size(self.source)
+
+    def fits(self) -> bool:
+        """Under Mermaid's default limits with the margin this project keeps."""
+        return self.size <= TEXT_BUDGET and self.edges <= EDGE_BUDGET
+
+
+class Flowchart:
+    """A flowchart written line by line; labels are given as plain text lines and escaped here."""
+
+    def __init__(self, title: str, direction: str = "LR") -> None:
+        self.title = title
+        self._lines = [f"flowchart {direction}"]
+        self._depth = 1
+        self._nodes: dict[str, str] = {}
+        self._clusters: dict[str, str] = {}
+        self._edge_labels: list[str] = []
+        self._edges = 0
+        self._link_styles: list[str] = []
+
+    def _write(self, text: str) -> None:
+        self._lines.append("    " * self._depth + text)
+
+    @staticmethod
+    def _label(lines: tuple[str, ...]) -> tuple[str, str]:
+        kept = [shown(line) for line in lines if shown(line)]
+        return '"' + "<br/>".join(escape_label(line) for line in kept) + '"', "\n".join(kept)
+
+    def class_def(self, name: str, style: str) -> None:
+        self._write(f"classDef {name} {style}")
+
+    def node(self, ident: str, *lines: str, shape: Shape = Shape.BOX, css: str = "") -> str:
+        if ident in self._nodes:
+            return ident
+        label, meant = self._label(lines)
+        opening, closing = _SHAPES[shape]
+        self._write(f"{ident}{opening}{label}{closing}" + (f":::{css}" if css else ""))
+        self._nodes[ident] = meant
+        return ident
+
+    def has(self, ident: str) -> bool:
+        return ident in self._nodes
+
+    def subgraph(self, ident: str, *lines: str, style: str = "") -> _Subgraph:
+        return _Subgraph(self, ident, lines, style)
+
+    def _open(self, ident: str, lines: tuple[str, ...]) -> None:
+        label, meant = self._label(lines)
+        self._write(f"subgraph {ident}[{label}]")
+        self._depth += 1
+        self._clusters[ident] = meant
+
+    def _close(self, ident: str, style: str) -> None:
+        self._depth -= 1
+        self._write("end")
+        if style:
+            self._write(f"style {ident} {style}")
+
+    def edge(self, a: str, b: str, *label: str, line: Line = Line.LINK, style: str = "") -> None:
+        text, meant = self._label(label)
+        self._write(f"{a} {line}|{text}| {b}" if meant else f"{a} {line} {b}")
+        if style:
+            self._link_styles.append(f"linkStyle {self._edges} {style}")
+        self._edges += 1
+        if meant:
+            self._edge_labels.append(meant)
+
+    def diagram(self) -> Diagram:
+        return Diagram(
+            title=self.title,
+            source="\n".join([*self._lines, *("    " + s for s in self._link_styles)]) + "\n",
+            nodes=dict(self._nodes),
+            clusters=dict(self._clusters),
+            edge_labels=tuple(self._edge_labels),
+            edges=self._edges,
         )
-    )
-    out.line(f"{OUTSIDE_ID}(({lines_label(*outside_label)})):::{'escape' if reached else 'outside'}")
-
-    _edges(out, topology, ids, transit)
-    return "\n".join(out.lines) + "\n"
 
 
-def _route_label(topology: Topology, destinations: list[str]) -> str:
-    """What a group of routes reaches, by name where the catalogue or a network names it."""
-    networks = {cidr: net.label for net in topology.networks.values() for cidr in net.cidrs}
-    names: list[str] = []
-    for destination in destinations:
-        name = topology.plan.name_of(destination) or networks.get(destination) or destination
-        if name not in names:
-            names.append(name)
-    return "to " + ", ".join(names)
+class _Subgraph:
+    """`with chart.subgraph(...)`: the subgraph's lines are indented and closed on exit."""
 
+    def __init__(self, chart: Flowchart, ident: str, lines: tuple[str, ...], style: str) -> None:
+        self._chart, self._ident, self._lines, self._style = chart, ident, lines, style
 
-def _edges(out: _Writer, topology: Topology, ids: dict[str, str], transit: list[Net]) -> None:
-    sites = sorted({n.site for n in transit})
-    first_per_site = [next(n for n in transit if n.site == s) for s in sites]
-    for left, right in itertools.pairwise(first_per_site):
-        out.line(f"{ids[left.record.urn]} ===|{lines_label('one L2 segment over the fibre')}| {ids[right.record.urn]}")
-    for router in sorted(topology.routers.values(), key=lambda r: r.record.urn):
-        rid = ids.get(router.record.urn)
-        if rid is None:
-            continue
-        linked = [ids[n] for n in router.networks if n in ids]
-        if router.on_transit and not any(
-            n in topology.networks and topology.networks[n].transit for n in router.networks
-        ):
-            linked += [ids[n.record.urn] for n in transit if n.site == router.site][:1]
-        for linked_id in linked:
-            out.line(f"{rid} --- {linked_id}")
-        by_target: dict[str, list[str]] = defaultdict(list)
-        unresolved: list[str] = []
-        for destination, hop in router.routes:
-            target = topology.next_hop_router(hop) if hop else None
-            if target is router:
-                continue  # a route through itself adds nothing to the picture
-            if target is not None and target.record.urn in ids:
-                by_target[ids[target.record.urn]].append(destination)
-            elif topology.plan.in_plan(destination) is not False:
-                unresolved.append(f"{destination} via {hop or '?'}")
-        for target_id, destinations in sorted(by_target.items()):
-            out.line(f"{rid} -.->|{lines_label(_route_label(topology, destinations))}| {target_id}")
-        if unresolved:
-            note = node_id("routes", router.record.urn)
-            out.line(f"{note}>{lines_label('routes', *unresolved)}]")
-            out.line(f"{rid} -.- {note}")
-    for escape in topology.escapes:
-        source = ids.get(escape.source or "") or ids.get(escape.urn)
-        if source is not None:
-            out.line(f"{source} ==>|{lines_label(escape.description)}| {OUTSIDE_ID}")
+    def __enter__(self) -> str:
+        self._chart._open(self._ident, self._lines)
+        return self._ident
+
+    def __exit__(self, *_: object) -> None:
+        self._chart._close(self._ident, self._style)

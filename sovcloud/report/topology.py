@@ -1,21 +1,22 @@
 """The network picture of a run, read from the declared resources: sites, stacks, networks, routers,
-the interconnect, and every declared way out of the address plan (there should be none).
+the interconnect, and the escapes the policy pack found.
 
 Links come from property dependencies (`networkId`, `routerId`, `subnetId`, `portId`), as the
 engine records them; when a record carries none (an event log), siblings under the same parent
-component stand in. A way out is anything that would reach outside the federation's range: a route
-to an outside destination, a router gateway, an external network, a subnet or security-group rule
-outside the plan, a floating IP.
+component stand in. Whether anything leaves the federation is the pack's verdict, not the
+picture's: an escape is a finding of a policy tagged `egress`, placed on the network or router the
+offending resource belongs to.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sovcloud.results import CheckResult, ResourceRecord, StackResult
+from federation_catalogue import Catalogue
+from sovcloud.results import CheckResult, Finding, ResourceRecord, StackResult
 
 NETWORK = "openstack:networking/network:Network"
 SUBNET = "openstack:networking/subnet:Subnet"
@@ -23,14 +24,12 @@ ROUTER = "openstack:networking/router:Router"
 ROUTER_INTERFACE = "openstack:networking/routerInterface:RouterInterface"
 ROUTER_ROUTE = "openstack:networking/routerRoute:RouterRoute"
 PORT = "openstack:networking/port:Port"
-SECGROUP_RULE = "openstack:networking/secGroupRule:SecGroupRule"
-FLOATING_IP = "openstack:networking/floatingIp:FloatingIp"
 FLOATING_IP_ASSOCIATE = "openstack:networking/floatingIpAssociate:FloatingIpAssociate"
 
+EGRESS_TAG = "egress"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's sentinel for a value unknown in preview
+NO_SITE = "-"
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-DEFAULT_PLAN = (ipaddress.ip_network("10.64.0.0/10"), ipaddress.ip_network("fd5e:c10d:a000::/48"))
-DEFAULT_TRANSIT = (ipaddress.ip_network("10.127.0.0/16"), ipaddress.ip_network("fd5e:c10d:a000:f000::/52"))
 
 
 @dataclass(frozen=True)
@@ -38,16 +37,17 @@ class SiteInfo:
     key: str
     label: str  # e.g. "lu · LU · eu-lu-1 · hosting partner"
     ranges: tuple[IpNetwork, ...] = ()
+    tenant_pool: tuple[IpNetwork, ...] = ()
 
 
 @dataclass(frozen=True)
 class AddressPlan:
-    """What the picture needs from the federation catalogue (defaults: the shipped catalogue's values)."""
+    """What the picture needs from the federation catalogue."""
 
-    federation: tuple[IpNetwork, ...] = DEFAULT_PLAN
-    interconnect: tuple[IpNetwork, ...] = DEFAULT_TRANSIT
+    federation: tuple[IpNetwork, ...]
+    interconnect: tuple[IpNetwork, ...]
     sites: Mapping[str, SiteInfo] = field(default_factory=dict)
-    named: Mapping[str, str] = field(default_factory=dict)  # CIDR -> what it is ("dns of site lu")
+    named: Mapping[str, str] = field(default_factory=dict)  # CIDR -> what it is ("dns lu")
 
     def name_of(self, cidr: str) -> str | None:
         try:
@@ -55,20 +55,32 @@ class AddressPlan:
         except ValueError:
             return None
 
-    def in_plan(self, cidr: str) -> bool | None:
-        """True inside the federation range, False outside, None when not a CIDR (unknown in preview)."""
-        try:
-            network = ipaddress.ip_network(cidr.strip(), strict=False)
-        except ValueError:
-            return None
-        return any(network.version == p.version and network.subnet_of(p) for p in self.federation)  # type: ignore[arg-type]
-
     def is_transit(self, cidr: str) -> bool:
         try:
             network = ipaddress.ip_network(cidr.strip(), strict=False)
         except ValueError:
             return False
         return any(network.version == p.version and network.subnet_of(p) for p in self.interconnect)  # type: ignore[arg-type]
+
+
+def plan_from_catalogue(catalogue: Catalogue) -> AddressPlan:
+    """What the picture needs of the federation catalogue (the one loader's `Catalogue`)."""
+    address = catalogue.address_plan
+    sites: dict[str, SiteInfo] = {}
+    named: dict[str, str] = {}
+    for key, site in catalogue.sites.items():
+        label = f"{key} · {site.country} · {site.region} · {site.partner} partner"
+        pool = site.pools.tenants
+        sites[key] = SiteInfo(key=key, label=label, ranges=(site.ipv4, site.ipv6), tenant_pool=(pool.ipv4, pool.ipv6))
+        named[str(site.ipv4)] = named[str(site.ipv6)] = f"site {key}"
+        for service, addresses in site.services.items():
+            named[str(addresses.ipv4)] = named[str(addresses.ipv6)] = f"{service} {key}"
+    return AddressPlan(
+        federation=(address.federation.ipv4, address.federation.ipv6),
+        interconnect=(address.interconnect.ipv4, address.interconnect.ipv6),
+        sites=sites,
+        named=named,
+    )
 
 
 @dataclass
@@ -101,28 +113,39 @@ class Router:
 
 @dataclass(frozen=True)
 class Escape:
-    """A declared way out of the address plan."""
+    """A finding of an `egress` policy, placed where the picture can draw it."""
 
-    urn: str
+    finding: Finding
     stack: str
     site: str
-    source: str | None  # router or network URN it leaves from, when known
-    description: str
+    source: str | None  # the network or router URN the offending resource belongs to, when known
+    resource: str  # how the offending resource is named ("" for a finding about no resource)
+
+
+@dataclass
+class StackInfo:
+    name: str
+    kind: str
+    file: str
+    sites: list[str] = field(default_factory=list)  # sites it declares resources on
+    resources: int = 0
 
 
 @dataclass
 class Topology:
     plan: AddressPlan
     sites: list[str]
-    stacks: dict[str, str]  # stack -> kind
+    stacks: dict[str, StackInfo]
     networks: dict[str, Net] = field(default_factory=dict)
     routers: dict[str, Router] = field(default_factory=dict)
     escapes: list[Escape] = field(default_factory=list)
-    routes_checked: int = 0
-    unresolved: int = 0  # values unknown in preview that could not be judged
+    egress_policies: tuple[str, ...] = ()
 
     def next_hop_router(self, address: str) -> Router | None:
         return next((r for r in self.routers.values() if address in r.addresses), None)
+
+    def escapes_of(self, stack: str) -> list[Escape]:
+        return [e for e in self.escapes if e.stack == stack]
 
 
 def _text(value: Any) -> str | None:
@@ -165,13 +188,35 @@ def _port_addresses(port: ResourceRecord) -> list[str]:
     return [a for item in fixed if isinstance(item, dict) and (a := _text(item.get("ipAddress")))]
 
 
-def build_topology(result: CheckResult, plan: AddressPlan | None = None) -> Topology:
-    plan = plan or AddressPlan()
+def egress_policies(result: CheckResult) -> tuple[str, ...]:
+    """The policies whose findings are escapes: those the pack tags `egress`."""
+    return tuple(sorted({p.name for p in result.policies if EGRESS_TAG in p.tags}))
+
+
+def build_topology(result: CheckResult, plan: AddressPlan) -> Topology:
     sites = sorted({*plan.sites, *(r.site for s in result.stacks for r in s.resources if r.site)})
-    topology = Topology(plan=plan, sites=sites, stacks={s.stack: s.kind for s in result.stacks})
+    stacks = {s.stack: _stack_info(s) for s in result.stacks}
+    topology = Topology(plan=plan, sites=sites, stacks=stacks, egress_policies=egress_policies(result))
     for stack in result.stacks:
         _add_stack(topology, stack)
+    egress = set(topology.egress_policies)
+    for stack in result.stacks:
+        located = [f for f in result.project_findings if f.file == stack.file]
+        for finding in (*stack.findings, *located):
+            if finding.policy in egress:
+                topology.escapes.append(_escape(topology, stack, finding))
     return topology
+
+
+def _stack_info(stack: StackResult) -> StackInfo:
+    by_site = stack.resources_by_site()
+    return StackInfo(
+        name=stack.stack,
+        kind=stack.kind,
+        file=stack.file,
+        sites=sorted(s for s in by_site if s != NO_SITE),
+        resources=sum(len(v) for v in by_site.values()),
+    )
 
 
 def _add_stack(topology: Topology, stack: StackResult) -> None:
@@ -179,24 +224,11 @@ def _add_stack(topology: Topology, stack: StackResult) -> None:
     by_urn = {r.urn: r for r in records}
     plan = topology.plan
     for record in records:
-        site = record.site or "-"
         if record.type == NETWORK:
-            net = Net(record, stack.stack, site)
-            topology.networks[record.urn] = net
-            if record.inputs.get("external") is True:
-                topology.escapes.append(
-                    Escape(record.urn, stack.stack, site, record.urn, f"network {net.label} is external")
-                )
+            topology.networks[record.urn] = Net(record, stack.stack, record.site or NO_SITE)
         elif record.type == ROUTER:
-            router = Router(record, stack.stack, site)
-            topology.routers[record.urn] = router
-            gateway = record.inputs.get("externalNetworkId") or record.inputs.get("externalGateway")
-            if gateway:
-                topology.escapes.append(
-                    Escape(record.urn, stack.stack, site, record.urn, f"router {router.label} has an external gateway")
-                )
+            topology.routers[record.urn] = Router(record, stack.stack, record.site or NO_SITE)
     for record in records:
-        site = record.site or "-"
         if record.type == SUBNET:
             network = _link(record, "networkId", NETWORK, by_urn, records)
             cidr = _text(record.inputs.get("cidr"))
@@ -204,10 +236,6 @@ def _add_stack(topology: Topology, stack: StackResult) -> None:
                 net = topology.networks[network]
                 net.cidrs.append(cidr)
                 net.transit = net.transit or plan.is_transit(cidr)
-            if cidr is not None and plan.in_plan(cidr) is False:
-                topology.escapes.append(
-                    Escape(record.urn, stack.stack, site, network, f"subnet {cidr} is outside the address plan")
-                )
         elif record.type == ROUTER_INTERFACE:
             router_urn = _link(record, "routerId", ROUTER, by_urn, records)
             network = None
@@ -226,64 +254,35 @@ def _add_stack(topology: Topology, stack: StackResult) -> None:
                     router.addresses.extend(addresses)
                     router.on_transit = router.on_transit or any(plan.is_transit(a) for a in addresses)
         elif record.type == ROUTER_ROUTE:
-            _add_route(topology, stack, record, by_urn, records)
-        elif record.type == SECGROUP_RULE:
-            prefix = _text(record.inputs.get("remoteIpPrefix"))
-            if prefix is not None and plan.in_plan(prefix) is False:
-                direction = record.inputs.get("direction", "ingress")
-                topology.escapes.append(
-                    Escape(record.urn, stack.stack, site, None, f"security group rule allows {direction} {prefix}")
-                )
-        elif record.type in (FLOATING_IP, FLOATING_IP_ASSOCIATE):
-            topology.escapes.append(Escape(record.urn, stack.stack, site, None, f"floating IP {record.name}"))
+            router_urn = _link(record, "routerId", ROUTER, by_urn, records)
+            destination = _text(record.inputs.get("destinationCidr"))
+            if destination and router_urn and router_urn in topology.routers:
+                hop = _text(record.inputs.get("nextHop")) or ""
+                topology.routers[router_urn].routes.append((destination, hop))
 
 
-def _add_route(
-    topology: Topology,
-    stack: StackResult,
-    record: ResourceRecord,
-    by_urn: Mapping[str, ResourceRecord],
-    records: Sequence[ResourceRecord],
-) -> None:
-    router_urn = _link(record, "routerId", ROUTER, by_urn, records)
-    destination = _text(record.inputs.get("destinationCidr"))
-    hop = _text(record.inputs.get("nextHop")) or ""
-    if destination is None:
-        topology.unresolved += 1
-        return
-    topology.routes_checked += 1
-    if router_urn and router_urn in topology.routers:
-        topology.routers[router_urn].routes.append((destination, hop))
-    if topology.plan.in_plan(destination) is False:
-        topology.escapes.append(
-            Escape(
-                record.urn,
-                stack.stack,
-                record.site or "-",
-                router_urn,
-                f"route to {destination} leaves the address plan",
-            )
-        )
+def _owner(
+    record: ResourceRecord, by_urn: Mapping[str, ResourceRecord], records: Sequence[ResourceRecord]
+) -> str | None:
+    """The network or router a resource belongs to, when the records tell."""
+    if record.type in (NETWORK, ROUTER):
+        return record.urn
+    if record.type in (ROUTER_ROUTE, ROUTER_INTERFACE):
+        return _link(record, "routerId", ROUTER, by_urn, records)
+    if record.type in (SUBNET, PORT):
+        return _link(record, "networkId", NETWORK, by_urn, records)
+    if record.type == FLOATING_IP_ASSOCIATE:
+        port = _dependency(record, "portId", by_urn, PORT)
+        return _link(by_urn[port], "networkId", NETWORK, by_urn, records) if port else None
+    return None
 
 
-def plan_from_catalogue(catalogue: Any) -> AddressPlan:
-    """An AddressPlan from `federation_catalogue.Catalogue` (duck-typed: the report does not need pydantic)."""
-    address = catalogue.address_plan
-    sites: dict[str, SiteInfo] = {}
-    named: dict[str, str] = {}
-    for key, site in catalogue.sites.items():
-        label = f"{key} · {site.country} · {site.region} · {site.partner} partner"
-        sites[key] = SiteInfo(key=key, label=label, ranges=(site.ipv4, site.ipv6))
-        named[str(site.ipv4)] = named[str(site.ipv6)] = f"site {key}"
-        for service, addresses in site.services.items():
-            named[str(addresses.ipv4)] = named[str(addresses.ipv6)] = f"{service} {key}"
-    return AddressPlan(
-        federation=(address.federation.ipv4, address.federation.ipv6),
-        interconnect=(address.interconnect.ipv4, address.interconnect.ipv6),
-        sites=sites,
-        named=named,
-    )
-
-
-def stacks_with_resources(stacks: Iterable[StackResult]) -> list[StackResult]:
-    return [s for s in stacks if s.resources]
+def _escape(topology: Topology, stack: StackResult, finding: Finding) -> Escape:
+    by_urn = {r.urn: r for r in stack.resources}
+    record = by_urn.get(finding.urn or "")
+    if record is None:
+        name = finding.resource_name or finding.key or ""
+        return Escape(finding, stack.stack, NO_SITE, None, name)
+    owner = _owner(record, by_urn, stack.resources)
+    drawn = owner if owner in topology.networks or owner in topology.routers else None
+    return Escape(finding, stack.stack, record.site or NO_SITE, drawn, record.name)
