@@ -5,10 +5,12 @@ render(result, "text" | "markdown" | "sarif" | "json", project_root=ROOT) -> str
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from importlib import metadata
 from pathlib import Path
 
 from federation_catalogue import project_catalogue
+
 from sovcloud.report.evidence import build_evidence
 from sovcloud.report.json_report import render_json
 from sovcloud.report.markdown import render_markdown
@@ -32,14 +34,22 @@ def tool_version() -> str:
         return "0.0.0"
 
 
-def render(result: CheckResult, fmt: str, *, project_root: Path, color: bool = False) -> str:
-    """The report in one format; `color` only affects text (ANSI codes, for a terminal)."""
+def render(
+    result: CheckResult,
+    fmt: str,
+    *,
+    project_root: Path,
+    color: bool = False,
+    detail: Collection[str] | None = None,
+) -> str:
+    """The report in one format; `color` only affects text (ANSI codes, for a terminal); `detail` names
+    stacks the markdown draws on their own besides the failing ones (e.g. those a change touched)."""
     if fmt == "text":
         return render_text(result, color=color)
     evidence = build_evidence(result)
     if fmt == "markdown":
         topology = build_topology(result, address_plan(project_root))
-        return render_markdown(result, topology=topology, evidence=evidence)
+        return render_markdown(result, topology=topology, evidence=evidence, detail=detail)
     if fmt == "sarif":
         return render_sarif(result, project_root=project_root, evidence=evidence, tool_version=tool_version())
     if fmt == "json":

@@ -40,15 +40,18 @@ ESCAPE_LINK = "stroke:#cc0000,stroke-width:2px"
 
 def select_stacks(result: CheckResult, topology: Topology, requested: Collection[str] | None = None) -> list[str]:
     """The stacks that get a diagram of their own: failing ones (a blocking or an egress finding), the
-    requested ones (e.g. changed in a pull request), and every stack of a small fleet; in run order."""
+    requested ones (e.g. changed in a pull request), and every stack of a small fleet; in run order.
+    A stack that declares no network, router or escape has nothing to draw."""
     wanted = set(requested or ())
     escaping = {e.stack for e in topology.escapes}
     located = {f.file for f in result.project_findings if f.blocking}
     small = len(result.stacks) <= SMALL_FLEET
+    drawable = {n.stack for n in topology.networks.values()} | {r.stack for r in topology.routers.values()} | escaping
     return [
         s.stack
         for s in result.stacks
-        if small or s.stack in wanted or s.stack in escaping or not s.passed or s.file in located
+        if s.stack in drawable
+        and (small or s.stack in wanted or s.stack in escaping or not s.passed or s.file in located)
     ]
 
 
@@ -68,12 +71,14 @@ def _short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _escape_text(escapes: Sequence[Escape]) -> str:
-    if len(escapes) == 1:
+def _escape_text(escapes: Sequence[Escape], detailed: bool = True) -> str:
+    """What an arrow to the outside says: the finding itself, or which policies found how many."""
+    if len(escapes) == 1 and detailed:
         finding = escapes[0].finding
         return _short(f"{finding.policy}: {finding.message}")
     policies = sorted({e.finding.policy for e in escapes})
-    return _short(f"{len(escapes)} egress findings ({', '.join(policies)})")
+    count = "1 egress finding" if len(escapes) == 1 else f"{len(escapes)} egress findings"
+    return _short(f"{count}: {', '.join(policies)}")
 
 
 def _chart(title: str) -> Flowchart:
@@ -106,11 +111,11 @@ def _outside(chart: Flowchart, reached: bool) -> str:
     )
 
 
-def _draw_escapes(chart: Flowchart, groups: dict[str, list[Escape]]) -> None:
+def _draw_escapes(chart: Flowchart, groups: dict[str, list[Escape]], detailed: bool = True) -> None:
     """One red arrow per drawn source to the outside; past ESCAPES_DRAWN, one node counts the rest."""
     items = sorted(groups.items())
     for source, escapes in items[:ESCAPES_DRAWN]:
-        chart.edge(source, OUTSIDE_ID, _escape_text(escapes), line=Line.THICK_ARROW, style=ESCAPE_LINK)
+        chart.edge(source, OUTSIDE_ID, _escape_text(escapes, detailed), line=Line.THICK_ARROW, style=ESCAPE_LINK)
     rest = [e for _, escapes in items[ESCAPES_DRAWN:] for e in escapes]
     if rest:
         more = chart.node("more_escapes", f"{len(rest)} more egress findings", "listed above the picture", css="escape")
@@ -145,6 +150,8 @@ def _stack_lines(topology: Topology, stack: str, site: str) -> list[str]:
         c for n in topology.networks.values() if n.stack == stack and n.site == site for c in n.cidrs if ":" not in c
     ]
     lines = [f"{stack} ({info.kind})"]
+    if not info.resources:
+        lines.append("declared nothing")
     if cidrs:
         lines.append(" · ".join(sorted(cidrs)[:2]) + (f" +{len(cidrs) - 2}" if len(cidrs) > 2 else ""))
     return lines
@@ -167,9 +174,7 @@ def _federation(topology: Topology, failing: Collection[str], per_site: int, dra
     transit = sorted((n for n in topology.networks.values() if n.transit), key=lambda n: (n.site, n.label))
     ids: dict[str, str] = {}
     escape_sources: dict[str, list[Escape]] = defaultdict(list)
-    escapes_by_stack: dict[str, list[Escape]] = defaultdict(list)
-    for escape in topology.escapes:
-        escapes_by_stack[escape.stack].append(escape)
+    stack_nodes: dict[str, dict[str, str]] = {}  # stack -> site -> the node standing for it there
     failing_drawn = 0
     sites = [s for s in topology.sites if s != NO_SITE]
     if any(NO_SITE in info.sites or not info.sites for info in topology.stacks.values()):
@@ -214,9 +219,7 @@ def _federation(topology: Topology, failing: Collection[str], per_site: int, dra
                     shape=Shape.ROUNDED,
                     css="failing" if name in failing else "",
                 )
-                for escape in escapes_by_stack.get(name, []):
-                    if escape.site in (site, NO_SITE) and (escape.site == site or site == sites[0]):
-                        escape_sources[ident].append(escape)
+                stack_nodes.setdefault(name, {})[site] = ident
                 if _routes_via(topology, name, site, border):
                     for router in routers:
                         chart.edge(ident, ids[router.record.urn])
@@ -234,9 +237,7 @@ def _federation(topology: Topology, failing: Collection[str], per_site: int, dra
                     node_id("group", f"{site}/{kind}"), *lines, shape=Shape.ROUNDED, css="failing" if bad else "group"
                 )
                 for name in names:
-                    for escape in escapes_by_stack.get(name, []):
-                        if escape.site == site or (escape.site == NO_SITE and site == sites[0]):
-                            escape_sources[ident].append(escape)
+                    stack_nodes.setdefault(name, {})[site] = ident
                 if any(_routes_via(topology, n, site, border) for n in names):
                     for router in routers:
                         chart.edge(ident, ids[router.record.urn])
@@ -265,7 +266,10 @@ def _federation(topology: Topology, failing: Collection[str], per_site: int, dra
                 chart.edge(ids[router.record.urn], ids[net.record.urn])
                 break
     for escape in topology.escapes:
-        if escape.stack in backbone:
+        nodes = stack_nodes.get(escape.stack, {})
+        if nodes:  # on the node of its site; an escape of no site on the stack's first node
+            escape_sources[nodes.get(escape.site) or next(iter(nodes.values()))].append(escape)
+        elif escape.stack in backbone:
             source = ids.get(escape.source or "") or next(
                 (
                     ids[r.record.urn]
@@ -277,7 +281,7 @@ def _federation(topology: Topology, failing: Collection[str], per_site: int, dra
             if source is not None:
                 escape_sources[source].append(escape)
     _outside(chart, bool(topology.escapes))
-    _draw_escapes(chart, escape_sources)
+    _draw_escapes(chart, escape_sources, detailed=False)
     return chart.diagram()
 
 
@@ -306,7 +310,6 @@ def stack_diagram(topology: Topology, stack: str) -> Diagram:
 
 def _stack(topology: Topology, stack: str, title: str) -> Diagram:
     chart = _chart(title)
-    info = topology.stacks[stack]
     nets = [n for n in topology.networks.values() if n.stack == stack]
     routers = [r for r in topology.routers.values() if r.stack == stack]
     escapes = topology.escapes_of(stack)
@@ -336,8 +339,6 @@ def _stack(topology: Topology, stack: str, title: str) -> Diagram:
                     )
                     chart.node(ident, escape.resource or f"stack {stack}", css="escape")
                     sourceless[ident].append(escape)
-    if not sites:
-        chart.node(node_id("empty", stack), f"stack {stack} ({info.kind})", "declares no network or router")
     for router in sorted(routers, key=lambda r: r.label):
         rid = ids[router.record.urn]
         for network in router.networks:
@@ -406,5 +407,5 @@ def _summary(title: str, topology: Topology, stacks: Iterable[str]) -> Diagram:
     )
     if escapes:
         _outside(chart, True)
-        chart.edge(summary, OUTSIDE_ID, _escape_text(escapes), line=Line.THICK_ARROW, style=ESCAPE_LINK)
+        chart.edge(summary, OUTSIDE_ID, _escape_text(escapes, False), line=Line.THICK_ARROW, style=ESCAPE_LINK)
     return chart.diagram()

@@ -187,8 +187,11 @@ def _topology_section(result: CheckResult, topology: Topology, detail: Collectio
         if len(topology.escapes) > len(shown):
             lines.append(f"- and {len(topology.escapes) - len(shown)} more (see the stacks' findings above)")
     elif policies:
-        lines.append(f"✅ No egress finding: the pack's {policies} policies tagged `egress` found no way out of the "
-                     f"federation ({plan}).")  # fmt: skip
+        noun = "policy" if policies == 1 else "policies"
+        lines.append(
+            f"✅ No egress finding: the pack's {policies} {noun} tagged `egress` found no way out of the "
+            f"federation ({plan})."
+        )
     else:
         lines.append("⚪ No policy tagged `egress` ran, so nothing tells whether a path leaves the federation.")
     lines.append("")

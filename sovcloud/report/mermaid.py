@@ -33,9 +33,17 @@ def shown(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _escaped(ch: str) -> str:
+    if ch == "$":
+        # Mermaid looks for `$$...$$` math after decoding entities: each dollar in its own span
+        # keeps two of them from ever standing side by side.
+        return "<span>#36;</span>"
+    return f"#{ord(ch)};" if ch in _ESCAPED else ch
+
+
 def escape_label(text: str) -> str:
     """One line of label text, safe inside a quoted Mermaid label."""
-    return "".join(f"#{ord(ch)};" if ch in _ESCAPED else ch for ch in shown(text))
+    return "".join(_escaped(ch) for ch in shown(text))
 
 
 def node_id(prefix: str, key: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from federation_catalogue import Catalogue
+
 from sovcloud.results import CheckResult, Finding, ResourceRecord, StackResult
 
 NETWORK = "openstack:networking/network:Network"

@@ -5,9 +5,11 @@ scratch project so locations (file and line) can be checked."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from federation_catalogue.catalogue import PROJECT_CATALOGUE
 
 from sovcloud.results import (
     CheckResult,
@@ -21,6 +23,7 @@ from sovcloud.results import (
 )
 
 DATA = Path(__file__).with_name("data")
+ROOT = Path(__file__).resolve().parents[2]
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 PLATFORM_FILE = """\
@@ -388,4 +391,7 @@ def project(tmp_path: Path) -> Path:
     (stacks / "Pulumi.platform.yaml").write_text(PLATFORM_FILE, encoding="utf-8")
     (stacks / "Pulumi.tenant-acme.yaml").write_text(TENANT_FILE, encoding="utf-8")
     (stacks / "Pulumi.tenant-broken.yaml").write_text(BROKEN_FILE, encoding="utf-8")
+    catalogue = tmp_path / PROJECT_CATALOGUE
+    catalogue.parent.mkdir(parents=True)
+    shutil.copy(ROOT / PROJECT_CATALOGUE, catalogue)
     return tmp_path

@@ -121,4 +121,4 @@ def test_the_packs_policy_descriptions_enrich_the_report() -> None:
     markdown = render(result, "markdown", project_root=Path(__file__).resolve().parents[2])
     assert "Route only inside the plan." in markdown
     assert "route to 0.0.0.0/0 leaves the address plan" in markdown
-    assert "REACHED by declared resources" in markdown  # the event log's route is drawn to the outside
+    assert "reached#58; see the egress findings" in markdown  # the event log's finding is drawn to the outside

@@ -60,8 +60,12 @@ def test_every_violation_has_resource_message_and_remediation(result: CheckResul
 
 def test_markdown_carries_the_topology_and_the_evidence(result: CheckResult, project: Path) -> None:
     markdown = render(result, "markdown", project_root=project)
-    assert markdown.count("```mermaid") == 1
-    assert "❌ **1 declared path(s) leave the address plan**" in markdown
+    # a small fleet: the federation, and each stack that has a network to draw (not the broken one)
+    assert markdown.count("```mermaid") == 3
+    assert "### The federation" in markdown and "### Stack `tenant-acme`" in markdown
+    assert "### Stack `tenant-broken`" not in markdown
+    assert "❌ **1 egress finding(s)**" in markdown
+    assert "- `tenant-acme`: `acme-lu-default` `route-stays-in-plan`: route to 0.0.0.0/0" in markdown
     evidence = _section(markdown, "## Sovereignty evidence")
     assert "| **SecNumCloud 19.2.b** |" in evidence
     assert "**Not checkable on declared resources**" in evidence
@@ -73,5 +77,4 @@ def test_a_clean_run_says_no_path_leaves_the_plan(result: CheckResult, project: 
     clean = CheckResult(stacks=[result.stacks[0]], policies=result.policies)
     markdown = render(clean, "markdown", project_root=project)
     assert markdown.startswith("## ✅ Sovereign cloud check passed")
-    assert "✅ No declared path leaves the address plan" in markdown
-    assert "2 routes checked" in markdown
+    assert "✅ No egress finding: the pack's 1 policy tagged `egress` found no way out" in markdown

@@ -111,7 +111,10 @@ def problems(diagram: Diagram, rendered: Rendered) -> list[str]:
     if rendered.error:
         return [f"{where}: render error: {rendered.error}"]
     found = [f"{where}: Mermaid drew an error diagram"] if rendered.error_svg else []
-    for kind, meant, seen in (("node", diagram.nodes, rendered.nodes), ("subgraph", diagram.clusters, rendered.clusters)):
+    for kind, meant, seen in (
+        ("node", diagram.nodes, rendered.nodes),
+        ("subgraph", diagram.clusters, rendered.clusters),
+    ):
         for ident, text in meant.items():
             if ident not in seen:
                 found.append(f"{where}: {kind} {ident} was not drawn")
@@ -125,9 +128,7 @@ def problems(diagram: Diagram, rendered: Rendered) -> list[str]:
     return found
 
 
-def check(
-    diagrams: Sequence[Diagram], png: Path | None = None, png_titles: Sequence[str] | None = None
-) -> list[str]:
+def check(diagrams: Sequence[Diagram], png: Path | None = None, png_titles: Sequence[str] | None = None) -> list[str]:
     """Render and compare every diagram; the problems found (empty when all render as meant)."""
     _, rendered = render(diagrams, png, png_titles)
     found: list[str] = []
