@@ -26,7 +26,7 @@ from sovcloud.report.mermaid import Diagram
 from sovcloud.report.topology import build_topology
 from sovcloud.results import CheckResult, Finding, Level
 from tests.check.test_check_command import project_copy
-from tools.mermaid.render import check, render as render_in_browser, unavailable
+from tools.mermaid import render as browser_harness
 
 ROOT = Path(__file__).resolve().parents[2]
 FENCE = re.compile(r"^```mermaid\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -36,7 +36,7 @@ ESCAPING_TENANTS = 25
 
 @pytest.fixture(scope="module", autouse=True)
 def browser() -> None:
-    reason = unavailable()
+    reason = browser_harness.unavailable()
     if reason is None:
         return
     if os.environ.get("CI"):
@@ -53,14 +53,14 @@ def report_diagrams(result: CheckResult, project: Path) -> list[Diagram]:
 
 
 def assert_renders_as_meant(diagrams: Sequence[Diagram]) -> None:
-    problems = check(diagrams)
+    problems = browser_harness.check(diagrams)
     assert problems == [], "\n".join(problems[:20])
 
 
 def test_the_bundled_stacks_picture_renders_as_meant() -> None:
     result = run_check(CheckOptions(project_root=ROOT))
     diagrams = report_diagrams(result, ROOT)
-    assert [d.title for d in diagrams][0] == "The federation" and len(diagrams) > 1
+    assert diagrams[0].title == "The federation" and len(diagrams) > 1
     assert_renders_as_meant(diagrams)
 
 
@@ -89,11 +89,11 @@ def test_a_broken_diagram_is_caught() -> None:
     wrong = dataclasses.replace(good, title="wrong", nodes={"a": "y"})
     broken = Diagram(title="broken", source='flowchart LR\n    a["x" --> \n', nodes={"a": "x"})
     huge = Diagram(title="huge", source="flowchart LR\n" + "".join(f"    n{i}[x]\n" for i in range(6000)))
-    _, rendered = render_in_browser([good, wrong, broken, huge])
+    _, rendered = browser_harness.render([good, wrong, broken, huge])
     assert [r.error is None for r in rendered] == [True, True, False, True]
     assert rendered[3].error_svg  # Mermaid's "Maximum text size in diagram exceeded"
-    assert check([good]) == []
-    assert check([wrong]) == ["wrong: node a reads 'x', meant 'y'"]
+    assert browser_harness.check([good]) == []
+    assert browser_harness.check([wrong]) == ["wrong: node a reads 'x', meant 'y'"]
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +119,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> tuple[CheckResult, Path]:
     return result, project
 
 
+@pytest.mark.slow
 def test_a_100_tenant_fleet_renders_within_mermaids_default_limits(fleet: tuple[CheckResult, Path]) -> None:
     result, project = fleet
     diagrams = report_diagrams(result, project)
@@ -127,6 +128,7 @@ def test_a_100_tenant_fleet_renders_within_mermaids_default_limits(fleet: tuple[
     assert_renders_as_meant(diagrams)
 
 
+@pytest.mark.slow
 def test_every_stack_of_the_fleet_draws_a_diagram_that_renders(fleet: tuple[CheckResult, Path]) -> None:
     """Any stack may be requested (changed in a pull request): each one's diagram renders."""
     result, project = fleet
