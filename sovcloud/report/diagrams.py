@@ -66,6 +66,10 @@ def topology_diagrams(
     return diagrams
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -193,7 +197,7 @@ def _federation(topology: Topology, failing: Collection[str], per_site: int, dra
             nets = [n for n in topology.networks.values() if n.stack in backbone and n.site == site and not n.transit]
             for stack in sorted({n.stack for n in nets}):
                 own = sorted((n for n in nets if n.stack == stack), key=lambda n: n.label)
-                lines = [f"{len(own)} networks of stack {stack}"] + [
+                lines = [f"{_count(len(own), 'network')} of stack {stack}"] + [
                     f"{n.label} {' '.join(c for c in n.cidrs if ':' not in c)}" for n in own
                 ]
                 group = chart.node(node_id("nets", f"{site}/{stack}"), *lines, css="group")
@@ -229,7 +233,7 @@ def _federation(topology: Topology, failing: Collection[str], per_site: int, dra
                     grouped[topology.stacks[name].kind].append(name)
             for kind, names in sorted(grouped.items()):
                 bad = [n for n in names if n in failing]
-                lines = [f"{len(names)} {kind} stacks", f"{len(bad)} failing" if bad else "all passed"]
+                lines = [_count(len(names), f"{kind} stack"), f"{len(bad)} failing" if bad else "all passed"]
                 info = topology.plan.sites.get(site)
                 if info and info.tenant_pool and kind == "tenant":
                     lines.append("in " + " · ".join(str(p) for p in info.tenant_pool))
