@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FENCE = re.compile(r"^```mermaid\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 TENANTS = 100
 ESCAPING_TENANTS = 25
+FLEET = pytest.mark.skipif(
+    not os.environ.get("SOVCLOUD_FLEET_TESTS"), reason="a 100-tenant fleet: set SOVCLOUD_FLEET_TESTS=1"
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -120,6 +123,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> tuple[CheckResult, Path]:
 
 
 @pytest.mark.slow
+@FLEET
 def test_a_100_tenant_fleet_renders_within_mermaids_default_limits(fleet: tuple[CheckResult, Path]) -> None:
     result, project = fleet
     diagrams = report_diagrams(result, project)
@@ -129,6 +133,7 @@ def test_a_100_tenant_fleet_renders_within_mermaids_default_limits(fleet: tuple[
 
 
 @pytest.mark.slow
+@FLEET
 def test_every_stack_of_the_fleet_draws_a_diagram_that_renders(fleet: tuple[CheckResult, Path]) -> None:
     """Any stack may be requested (changed in a pull request): each one's diagram renders."""
     result, project = fleet
