@@ -4,7 +4,7 @@ every label reads exactly as the report meant it. For the bundled stacks, for na
 characters Mermaid treats specially, and for a 100-tenant fleet made by `sovcloud tenant new`.
 
 Skipped, with the reason, only where the browser or the node modules are not installed (`.ci/run`
-installs both, and there a missing browser fails instead)."""
+installs both, and stops if it cannot)."""
 
 from __future__ import annotations
 
@@ -40,11 +40,8 @@ FLEET = pytest.mark.skipif(
 @pytest.fixture(scope="module", autouse=True)
 def browser() -> None:
     reason = browser_harness.unavailable()
-    if reason is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI installs the browser and node modules, yet: {reason}")
-    pytest.skip(f"no browser to render diagrams in: {reason}")
+    if reason is not None:
+        pytest.skip(f"no browser to render diagrams in: {reason}")
 
 
 def report_diagrams(result: CheckResult, project: Path) -> list[Diagram]:
