@@ -19,6 +19,7 @@ import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from pulumi_policy import Severity
@@ -177,8 +178,15 @@ def _unknown_decides(field: str) -> bool:
     return not words or bool(set(words) & DIALLED) or words[-1] not in REFERENCE
 
 
+@lru_cache(maxsize=65536)
 def _skipped(resource_type: str, path: tuple[str, ...]) -> bool:
+    """Is this field excepted or judged elsewhere? (Cached: a fleet repeats the same shapes.)"""
     return any(e.matches(resource_type, path) for e in (*EXCEPTIONS, *JUDGED_ELSEWHERE))
+
+
+@lru_cache(maxsize=65536)
+def _destinations(text: str) -> tuple[Destination, ...]:
+    return tuple(destinations(text))
 
 
 def _decoded_secret_data(r: Resource) -> Iterator[tuple[tuple[str, ...], Any]]:
@@ -207,7 +215,7 @@ def findings(r: Resource) -> Iterator[tuple[tuple[str, ...], str]]:
             continue
         if VERSION_FIELD.search(field) and VERSION_TEXT.match(value.strip()):
             continue
-        found: list[Destination] = list(destinations(value))
+        found: list[Destination] = list(_destinations(value))
         if (not found and field in HOST_FIELDS and value.strip()) or (
             field in HOST_FIELDS and value.strip() in {"*", "*/*"}
         ):
