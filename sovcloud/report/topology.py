@@ -141,9 +141,15 @@ class Topology:
     routers: dict[str, Router] = field(default_factory=dict)
     escapes: list[Escape] = field(default_factory=list)
     egress_policies: tuple[str, ...] = ()
+    _by_address: dict[str, Router] | None = field(default=None, repr=False)  # built on first lookup
 
     def next_hop_router(self, address: str) -> Router | None:
-        return next((r for r in self.routers.values() if address in r.addresses), None)
+        if self._by_address is None:
+            self._by_address = {}
+            for router in self.routers.values():
+                for own in router.addresses:
+                    self._by_address.setdefault(own, router)
+        return self._by_address.get(address)
 
     def escapes_of(self, stack: str) -> list[Escape]:
         return [e for e in self.escapes if e.stack == stack]
@@ -203,9 +209,9 @@ def build_topology(result: CheckResult, plan: AddressPlan) -> Topology:
     egress = set(topology.egress_policies)
     for stack in result.stacks:
         located = [f for f in result.project_findings if f.file == stack.file]
-        for finding in (*stack.findings, *located):
-            if finding.policy in egress:
-                topology.escapes.append(_escape(topology, stack, finding))
+        found = [f for f in (*stack.findings, *located) if f.policy in egress]
+        by_urn = {r.urn: r for r in stack.resources} if found else {}
+        topology.escapes += [_escape(topology, stack, finding, by_urn) for finding in found]
     return topology
 
 
@@ -278,8 +284,7 @@ def _owner(
     return None
 
 
-def _escape(topology: Topology, stack: StackResult, finding: Finding) -> Escape:
-    by_urn = {r.urn: r for r in stack.resources}
+def _escape(topology: Topology, stack: StackResult, finding: Finding, by_urn: Mapping[str, ResourceRecord]) -> Escape:
     record = by_urn.get(finding.urn or "")
     if record is None:
         name = finding.resource_name or finding.key or ""
