@@ -140,3 +140,15 @@ def test_a_stack_too_large_to_draw_is_summarised_never_emitted_broken(result: Ch
     assert diagram.fits()
     assert any("too large to draw within Mermaid's default limits" in text for text in diagram.nodes.values())
     assert any(label.startswith("1 egress finding") for label in diagram.edge_labels)
+
+
+def test_an_escape_of_the_platform_leaves_from_its_router_in_the_federation() -> None:
+    platform = platform_stack()
+    border = next(r for r in platform.resources if r.name == "federation-lu-border")
+    finding = Finding(policy="route-stays-in-plan", level=Level.MANDATORY, message="gateway", urn=border.urn)
+    stack = dataclasses.replace(platform, findings=[finding])
+    topology = topology_of(CheckResult(stacks=[stack], policies=list(POLICIES)))
+    diagram = federation_diagram(topology, failing={"platform"})
+    [router] = [n for n, text in diagram.nodes.items() if text.startswith("router border-lu")]
+    assert (router, OUTSIDE_ID) in parse(diagram.source)[1]
+    assert "1 egress finding: route-stays-in-plan" in diagram.edge_labels
