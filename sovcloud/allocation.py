@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from federation_catalogue import Catalogue
 
+from model.bounded_text import UnreadableFile
 from model.config.tenant import FIRST_TENANT_TRANSIT_HOST
+from model.safe_yaml import load_yaml_file
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -95,9 +96,8 @@ def read_taken(stacks_dir: Path) -> Taken:
     taken = Taken()
     for path in sorted(stacks_dir.glob("Pulumi.*.yaml")):
         try:
-            with path.open(encoding="utf-8") as stream:
-                document = yaml.safe_load(stream)
-        except (OSError, yaml.YAMLError):
+            document = load_yaml_file(path)  # within limits: a pipe or an alias bomb never hangs this
+        except UnreadableFile:
             continue  # unreadable: `sovcloud check` reports it; nothing in it can be honoured here
         taken.add(taken_in_document(document, path))
         if path.name.startswith("Pulumi.tenant-"):

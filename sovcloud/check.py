@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from federation_catalogue import PACK_CATALOGUE, Catalogue, pack_catalogue
 from federation_catalogue.errors import ConfigError
 
+from model.bounded_text import UnreadableFile
 from sovcloud.analyzer import PolicyPackSession
 from sovcloud.engine.records import to_records
 from sovcloud.engine.runner import StackRun, run_stack
@@ -52,6 +53,8 @@ class CheckOptions:
 
 def error_findings(error: BaseException, stack_file: str) -> list[Finding]:
     """A program that raised: config errors name file and key, anything else is one finding."""
+    if isinstance(error, UnreadableFile):
+        return [Finding.of(builtin_policies.CONFIG, f"the stack file {error.reason}", Source.CONFIG, file=stack_file)]
     if isinstance(error, ConfigError):
         return [
             Finding.of(builtin_policies.CONFIG, message, Source.CONFIG, file=error.file, key=key)
@@ -101,7 +104,8 @@ def run_check(options: CheckOptions) -> CheckResult:
         result.project_findings += error_findings(error, _relative(pack_dir / PACK_CATALOGUE, root))
         return result
     stack_files = discover_stacks(project.stack_config_dir, project.name, options.stacks)
-    result.project_findings += check_project(project.root, [f.path for f in stack_files], catalogue)
+    readable = [f.path for f in stack_files if not isinstance(f.error, UnreadableFile)]  # one failure per file
+    result.project_findings += check_project(project.root, readable, catalogue)
     count = pack_processes(len(stack_files))
     with _policy_sessions(options, project, count) as analyzers, ThreadPoolExecutor(max_workers=count) as workers:
         if analyzers:
@@ -153,6 +157,13 @@ def _run_one(
     if options.progress:
         options.progress("start", stack_file.stack, None)
     file = _relative(stack_file.path, project.root)
+    if stack_file.error is not None:  # never run: the engine would not have read it either
+        failed = StackResult(stack=stack_file.stack, file=file)
+        error = stack_file.error
+        if isinstance(error, ConfigError):
+            error = ConfigError(file, error.problems)
+        failed.findings += error_findings(error, file)
+        return failed
     kind = stack_file.config.get(f"{project.name}:kind", "unknown")
     run: StackRun = run_stack(project, stack_file, stack_outputs=exports)
     exports[stack_file.stack] = run.outputs

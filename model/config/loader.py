@@ -114,14 +114,12 @@ def validate_stack_config(
 
 
 def read_stack_file(path: Path) -> dict[str, Any]:
-    """A stack file's `config:` block, as `project:key` -> value (structured values kept as objects)."""
-    import yaml
+    """A stack file's `config:` block, as `project:key` -> value (structured values kept as objects).
 
-    with path.open(encoding="utf-8") as stream:
-        document = yaml.safe_load(stream) or {}
-    config = document.get("config") or {}
-    if not isinstance(config, dict):
-        raise ConfigError(str(path), [("config", "must be a mapping")])
+    Raises UnreadableFile (not read within the limits) or ConfigError (a stack file the engine refuses)."""
+    from model.stack_file import read_stack_document
+
+    config = read_stack_document(path).get("config") or {}
     return {(k if ":" in k else f"{PROJECT}:{k}"): v for k, v in config.items()}
 
 

@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from federation_catalogue.errors import ConfigError
+
+from model.bounded_text import UnreadableFile
+from model.safe_yaml import load_yaml_file
+from model.stack_file import read_stack_document, stack_name
 
 SECRET_PLACEHOLDER = "[secret]"
 
@@ -24,8 +28,9 @@ class Project:
 
     @classmethod
     def load(cls, root: Path) -> Project:
-        with (root / "Pulumi.yaml").open(encoding="utf-8") as stream:
-            document = yaml.safe_load(stream) or {}
+        document = load_yaml_file(root / "Pulumi.yaml", shown="Pulumi.yaml") or {}
+        if not isinstance(document, dict) or not isinstance(document.get("name"), str):
+            raise UnreadableFile("Pulumi.yaml", "is not a Pulumi project file (no `name:`)")
         backend = document.get("backend") or {}
         return cls(
             root=root,
@@ -45,6 +50,8 @@ class StackFile:
     config: dict[str, str] = field(default_factory=dict)  # project:key -> string (structured = JSON)
     secret_keys: tuple[str, ...] = ()
     document: dict[str, Any] = field(default_factory=dict)
+    # Why the file cannot be run: it could not be read within the limits, or the engine would refuse it.
+    error: UnreadableFile | ConfigError | None = None
 
 
 def _as_config_string(value: Any) -> str:
@@ -70,11 +77,13 @@ def _strip_secure(value: Any, path: str, secrets: list[str]) -> Any:
     return value
 
 
-def load_stack_file(path: Path, project: str) -> StackFile:
-    with path.open(encoding="utf-8") as stream:
-        document = yaml.safe_load(stream) or {}
-    if not isinstance(document, dict):
-        document = {}
+def load_stack_file(path: Path, project: str, *, shown: str | None = None) -> StackFile:
+    """The stack file and its config; a file that cannot be read or run carries its `error` instead."""
+    stack = stack_name(path)
+    try:
+        document = read_stack_document(path, shown=shown)
+    except (UnreadableFile, ConfigError) as error:
+        return StackFile(stack=stack, path=path, error=error)
     raw_config = document.get("config") or {}
     config: dict[str, str] = {}
     secret_keys: list[str] = []
@@ -85,7 +94,6 @@ def load_stack_file(path: Path, project: str) -> StackFile:
         if nested_secrets:
             secret_keys.append(full_key)
         config[full_key] = _as_config_string(plain)
-    stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
     return StackFile(stack=stack, path=path, config=config, secret_keys=tuple(secret_keys), document=document)
 
 
@@ -97,7 +105,7 @@ def discover_stacks(stack_dir: Path, project: str, names: list[str] | None = Non
             candidate = Path(name)
             if not candidate.suffix:
                 candidate = stack_dir / f"Pulumi.{name}.yaml"
-            if not candidate.is_file():
+            if not candidate.exists():  # a pipe or a directory is reported by the reader, not opened here
                 raise FileNotFoundError(f"no stack file {candidate} (stacks live in {stack_dir})")
             paths.append(candidate)
     else:

@@ -13,6 +13,9 @@ from typing import Any
 
 import yaml
 
+from model.bounded_text import UnreadableFile, read_text
+from model.safe_yaml import compose_yaml, construct_yaml
+
 Path_ = tuple[str | int, ...]
 
 
@@ -42,15 +45,12 @@ class DocumentError(ValueError):
 
 
 def load_document(path: Path) -> Document:
-    text = path.read_text(encoding="utf-8")
-    loader = yaml.SafeLoader(text)
+    """Read within the limits every stack file is read with (size, depth, aliases, regular file)."""
     try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.YAMLError as error:
-        raise DocumentError(f"not valid YAML: {error}".replace("\n", " ")) from None
-    finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        root = compose_yaml(read_text(path), path.name)
+        data = construct_yaml(root, path.name)
+    except UnreadableFile as error:
+        raise DocumentError(error.reason) from None
     if data is None:
         return Document(None, {})
     if not isinstance(data, dict):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from model.bounded_text import UnreadableFile, read_text
+from model.safe_yaml import compose_yaml
 from sovcloud.results import key_parts
 
 
@@ -31,8 +33,8 @@ class SourceFile:
     def __init__(self, text: str) -> None:
         self.text = text
         try:
-            self.root: yaml.Node | None = yaml.compose(text)
-        except yaml.YAMLError:
+            self.root: yaml.Node | None = compose_yaml(text, "source")  # within the readers' limits
+        except UnreadableFile:
             self.root = None
         self.scalars: list[ScalarAt] = []
         if self.root is not None:
@@ -117,8 +119,8 @@ def name_candidates(resource_name: str, input_name: str | None = None) -> list[s
 @lru_cache(maxsize=64)
 def _load(path: Path, mtime: float) -> SourceFile | None:
     try:
-        return SourceFile(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+        return SourceFile(read_text(path))  # a pipe or a huge file named by a finding is never opened
+    except UnreadableFile:
         return None
 
 
