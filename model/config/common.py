@@ -23,21 +23,26 @@ class DualStackRange(Strict):
         return (self.ipv4, self.ipv6)
 
 
-class Quotas(Strict):
-    """Per-project quotas on one site. Negative values are refused (no 'unlimited' -1 either)."""
+OPENSTACK_QUOTA_MAX = 2**31 - 1
+"""Nova, Cinder and Neutron store quota limits as 32-bit integers and refuse anything larger."""
 
-    instances: int = Field(default=10, ge=0)
-    cores: int = Field(default=20, ge=0)
-    ram_gib: int = Field(default=64, ge=0, alias="ramGiB")
-    volumes: int = Field(default=20, ge=0)
-    gigabytes: int = Field(default=1000, ge=0)
-    snapshots: int = Field(default=20, ge=0)
-    networks: int = Field(default=4, ge=0)
-    subnets: int = Field(default=8, ge=0)
-    routers: int = Field(default=2, ge=0)
-    ports: int = Field(default=100, ge=0)
-    security_groups: int = Field(default=20, ge=0, alias="securityGroups")
-    security_group_rules: int = Field(default=200, ge=0, alias="securityGroupRules")
+
+class Quotas(Strict):
+    """Per-project quotas on one site. Negative values are refused (no 'unlimited' -1 either), and so
+    is anything OpenStack would refuse (RAM is set in MiB, so its GiB bound is 1024 times smaller)."""
+
+    instances: int = Field(default=10, ge=0, le=OPENSTACK_QUOTA_MAX)
+    cores: int = Field(default=20, ge=0, le=OPENSTACK_QUOTA_MAX)
+    ram_gib: int = Field(default=64, ge=0, le=OPENSTACK_QUOTA_MAX // 1024, alias="ramGiB")
+    volumes: int = Field(default=20, ge=0, le=OPENSTACK_QUOTA_MAX)
+    gigabytes: int = Field(default=1000, ge=0, le=OPENSTACK_QUOTA_MAX)
+    snapshots: int = Field(default=20, ge=0, le=OPENSTACK_QUOTA_MAX)
+    networks: int = Field(default=4, ge=0, le=OPENSTACK_QUOTA_MAX)
+    subnets: int = Field(default=8, ge=0, le=OPENSTACK_QUOTA_MAX)
+    routers: int = Field(default=2, ge=0, le=OPENSTACK_QUOTA_MAX)
+    ports: int = Field(default=100, ge=0, le=OPENSTACK_QUOTA_MAX)
+    security_groups: int = Field(default=20, ge=0, le=OPENSTACK_QUOTA_MAX, alias="securityGroups")
+    security_group_rules: int = Field(default=200, ge=0, le=OPENSTACK_QUOTA_MAX, alias="securityGroupRules")
     floating_ips: int = Field(default=0, ge=0, le=0, alias="floatingIps")
 
 

@@ -89,7 +89,7 @@ def validate_stack_config(
             problems.append((key, f"unknown key (valid keys: {prefix}kind, {', '.join(prefix + k for k in kinds)})"))
     kind = _decode(raw.get(f"{prefix}kind"))
     if kind not in kinds:
-        problems.append((f"{prefix}kind", f"must be one of {', '.join(kinds)} (got {kind!r})"))
+        problems.append((f"{prefix}kind", f"must be one of {', '.join(kinds)}"))
         raise ConfigError(file, problems)
     body_key = f"{prefix}{kind}"
     for other in kinds:

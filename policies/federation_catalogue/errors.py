@@ -47,15 +47,18 @@ def from_validation_error(
                 message += f" (valid keys: {', '.join(sorted(parent_fields))})"
         elif item["type"] == "missing":
             message = "required key is missing"
-        elif "input" in item and not _sensitive(loc):
-            message = f"{message} (got {item['input']!r})"
+        elif _echoes(message, item.get("input")):
+            message = f"invalid value ({item['type'].replace('_', ' ')})"
         problems.append((dotted(prefix, loc), message))
     return ConfigError(file, problems)
 
 
-_SENSITIVE = ("secret", "password", "token", "credential", "key")
-
-
-def _sensitive(loc: tuple[int | str, ...]) -> bool:
-    """Never echo what was given for a key that may hold a secret."""
-    return any(isinstance(part, str) and any(word in part.lower() for word in _SENSITIVE) for part in loc)
+def _echoes(message: str, given: object) -> bool:
+    """Whether a message quotes what was given. Messages say what was expected, never what was found:
+    any key may hold a secret (a password pasted into the wrong field), and errors reach CI logs."""
+    if isinstance(given, bool) or given is None:
+        return False
+    if isinstance(given, str | int | float):
+        text = str(given)
+        return len(text) >= 3 and text in message
+    return False

@@ -22,7 +22,7 @@ from federation_catalogue.errors import ConfigError
 from pulumi import automation as auto
 
 from infra.stack_kinds import parse_stack_config
-from model.config.common import Quotas
+from model.config.common import OPENSTACK_QUOTA_MAX, Quotas
 from model.config.loader import read_stack_file
 from model.config.tenant import DEFAULT_PLATFORM_STACK, TENANT_NAME
 from sovcloud.allocation import PlanExhausted, allocate, read_taken
@@ -89,6 +89,8 @@ def parse_quota_overrides(overrides: list[str]) -> dict[str, int]:
             raise Refusal(f"--quota {item!r}: unknown quota {key!r} (valid: {', '.join(valid)})")
         if not re.fullmatch(r"-?[0-9]+", value):
             raise Refusal(f"--quota {item!r}: {value!r} is not a whole number")
+        if len(value.lstrip("-")) > len(str(OPENSTACK_QUOTA_MAX)):
+            raise Refusal(f"--quota {key}: more than OpenStack accepts (at most {OPENSTACK_QUOTA_MAX})")
         parsed[key] = int(value)
     return parsed
 
