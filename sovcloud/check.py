@@ -48,6 +48,7 @@ class CheckOptions:
     policy_pack_config: Path | None = None
     policies_enabled: bool = True
     progress: Progress | None = None
+    policy_timeout: float | None = None  # seconds one pack call may take; None: the client's default
     extra_stack_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -78,7 +79,11 @@ def _policy_sessions(options: CheckOptions, project: Project, count: int) -> Ite
     pack = options.policy_pack or project.root / "policies"
 
     def start() -> PolicyPackSession:
-        return PolicyPackSession(pack, project=project.name, config_file=options.policy_pack_config)
+        if options.policy_timeout is None:
+            return PolicyPackSession(pack, project=project.name, config_file=options.policy_pack_config)
+        return PolicyPackSession(
+            pack, project=project.name, config_file=options.policy_pack_config, timeout=options.policy_timeout
+        )
 
     with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=count) as starter:
         sessions = [stack.enter_context(session) for session in starter.map(lambda _: start(), range(count))]
@@ -107,7 +112,9 @@ def run_check(options: CheckOptions) -> CheckResult:
     readable = [f.path for f in stack_files if not isinstance(f.error, UnreadableFile)]  # one failure per file
     result.project_findings += check_project(project.root, readable, catalogue)
     count = pack_processes(len(stack_files))
-    with _policy_sessions(options, project, count) as analyzers, ThreadPoolExecutor(max_workers=count) as workers:
+    # The packs stop before the workers are joined: after a failure, calls still in flight end at once
+    # (their pack is gone) instead of each waiting out its timeout.
+    with ThreadPoolExecutor(max_workers=count) as workers, _policy_sessions(options, project, count) as analyzers:
         if analyzers:
             result.pack_name, result.pack_version = analyzers[0].pack_name, analyzers[0].pack_version
             result.policies = list(analyzers[0].policies)
@@ -132,11 +139,15 @@ def run_check(options: CheckOptions) -> CheckResult:
                 pending.append((stack_result, workers.submit(analyze, stack_file.stack, stack_result.resources)))
             elif options.progress:
                 options.progress("done", stack_file.stack, stack_result)
-        for stack_result, future in pending:
-            for finding in future.result():
-                stack_result.findings.append(_located(finding, stack_result.file))
-            if options.progress:
-                options.progress("done", stack_result.stack, stack_result)
+        try:
+            for stack_result, future in pending:
+                for finding in future.result():
+                    stack_result.findings.append(_located(finding, stack_result.file))
+                if options.progress:
+                    options.progress("done", stack_result.stack, stack_result)
+        except BaseException:
+            workers.shutdown(wait=False, cancel_futures=True)
+            raise
     result.project_findings += subnet_overlaps(result.stacks, catalogue)
     return result
 

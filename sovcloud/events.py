@@ -98,6 +98,9 @@ class EventLog:
     events: int = 0
     skipped_lines: int = 0
     unknown_events: dict[str, int] = field(default_factory=dict)
+    known_events: dict[str, int] = field(default_factory=dict)  # event type -> how many were read
+    first_skipped_line: int | None = None  # 1-based number of the first line that was not an event
+    unfinished_runs: int = 0  # runs (prelude ... summary) the log holds no summaryEvent for
 
 
 def _event_kind(event: Mapping[str, Any]) -> str | None:
@@ -108,38 +111,55 @@ def _event_kind(event: Mapping[str, Any]) -> str | None:
 def _runs(lines: Iterable[str], log: EventLog) -> list[_Run]:
     runs: list[_Run] = []
     current: _Run | None = None
-    for raw in lines:
+    finished = False  # whether the current run has reached its summaryEvent
+    for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             continue
         try:
             event = json.loads(line)
         except ValueError:
-            log.skipped_lines += 1
+            _skip(log, number)
             continue
         if not isinstance(event, dict):
-            log.skipped_lines += 1
+            _skip(log, number)
             continue
         if "cancelEvent" in event:
             log.events += 1
+            log.known_events["cancelEvent"] = log.known_events.get("cancelEvent", 0) + 1
             continue
         kind = _event_kind(event)
         if kind is None:
-            log.skipped_lines += 1
+            _skip(log, number)
             continue
         log.events += 1
+        if kind in KNOWN_EVENTS:
+            log.known_events[kind] = log.known_events.get(kind, 0) + 1
         body: dict[str, Any] = event[kind]
         if kind == "preludeEvent" or current is None:
+            if runs and not finished:
+                log.unfinished_runs += 1
             current = _Run()
             runs.append(current)
+            finished = False
+        if kind == "summaryEvent":
+            finished = True
         if kind not in KNOWN_EVENTS:
             log.unknown_events[kind] = log.unknown_events.get(kind, 0) + 1
             continue
         try:
             _apply(current, kind, body)
         except (TypeError, ValueError, AttributeError):
-            log.skipped_lines += 1
+            _skip(log, number)
+    if runs and not finished:
+        log.unfinished_runs += 1
     return runs
+
+
+def _skip(log: EventLog, number: int) -> None:
+    log.skipped_lines += 1
+    if log.first_skipped_line is None:
+        log.first_skipped_line = number
 
 
 def _apply(run: _Run, kind: str, body: dict[str, Any]) -> None:

@@ -35,7 +35,8 @@ POLICY_TYPE_FROM_PROTO: dict[int, str] = {
     analyzer_pb2.POLICY_TYPE_RESOURCE: "resource",
     analyzer_pb2.POLICY_TYPE_STACK: "stack",
 }
-RPC_TIMEOUT_SECONDS = 120.0
+RPC_TIMEOUT_SECONDS = 60.0
+"""How long one call may take before the pack counts as hung (a large stack is analyzed in seconds)."""
 _CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 
@@ -88,8 +89,10 @@ class PolicyPackSession:
         config_file: Path | None = None,
         stack: str = "",
         organization: str = "organization",
+        timeout: float = RPC_TIMEOUT_SECONDS,
     ) -> None:
         self.pack_dir = Path(pack_dir).resolve()
+        self.timeout = timeout
         self.project = project
         self.organization = organization
         manifest = read_manifest(self.pack_dir)
@@ -142,9 +145,14 @@ class PolicyPackSession:
 
     def _call(self, name: str, method: Any, request: Any) -> Any:
         try:
-            return method(request, timeout=RPC_TIMEOUT_SECONDS)
+            return method(request, timeout=self.timeout)
         except grpc.RpcError as error:
             details = error.details() if hasattr(error, "details") else str(error)
+            if hasattr(error, "code") and error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+                raise PolicyPackError(
+                    f"policy pack {self.pack_dir.name}: {name} did not answer within {self.timeout:g}s "
+                    "(a policy hangs); the check was stopped"
+                ) from error
             raise PolicyPackError(
                 f"policy pack {self.pack_dir.name}: {name} failed ({details}); a real preview would fail here too"
                 + (f"\n{self._process.stderr_text().strip()}" if self._process.process.poll() is not None else "")
@@ -155,7 +163,7 @@ class PolicyPackSession:
             engine_address="127.0.0.1:0", root_directory=str(self.pack_dir), program_directory=str(self.pack_dir)
         )
         try:
-            self._stub.Handshake(request, timeout=RPC_TIMEOUT_SECONDS)
+            self._stub.Handshake(request, timeout=self.timeout)
         except grpc.RpcError as error:
             if error.code() != grpc.StatusCode.UNIMPLEMENTED:  # Python packs do not implement it
                 raise PolicyPackError(
@@ -167,7 +175,7 @@ class PolicyPackSession:
             stack=stack, project=self.project, organization=self.organization, dry_run=True, config=dict(config)
         )
         try:
-            self._stub.ConfigureStack(request, timeout=RPC_TIMEOUT_SECONDS)
+            self._stub.ConfigureStack(request, timeout=self.timeout)
         except grpc.RpcError as error:
             if error.code() != grpc.StatusCode.UNIMPLEMENTED:
                 raise PolicyPackError(
