@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from federation_catalogue import Catalogue, load_catalogue
-from federation_catalogue.errors import ConfigError, dotted, from_validation_error
+from federation_catalogue.errors import ConfigError, dotted, from_validation_error, without_input
 from pydantic import BaseModel, ValidationError
 
 PROJECT = "sovcloud"
@@ -88,7 +88,7 @@ def validate_stack_config(
         elif key.startswith(prefix) and key[len(prefix) :] not in ("kind", *kinds):
             problems.append((key, f"unknown key (valid keys: {prefix}kind, {', '.join(prefix + k for k in kinds)})"))
     kind = _decode(raw.get(f"{prefix}kind"))
-    if kind not in kinds:
+    if not isinstance(kind, str) or kind not in kinds:
         problems.append((f"{prefix}kind", f"must be one of {', '.join(kinds)}"))
         raise ConfigError(file, problems)
     body_key = f"{prefix}{kind}"
@@ -106,8 +106,10 @@ def validate_stack_config(
         raise from_validation_error(file, body_key, error, _allowed_keys(model_type)) from None
     check: Callable[[Catalogue], list[tuple[tuple[int | str, ...], str]]] = model.problems  # type: ignore[attr-defined]
     semantic: dict[str, str] = {}
+    body = _decode(raw[body_key])
     for loc, message in check(catalogue):
-        semantic.setdefault(dotted(body_key, loc), message)  # one error per key: the first, most basic one
+        # one error per key (the first, most basic one), never quoting the value found there
+        semantic.setdefault(dotted(body_key, loc), without_input(message, _value_at(body, loc)))
     if semantic:
         raise ConfigError(file, list(semantic.items()))
     return StackConfig(kind=str(kind), file=file, model=model)
@@ -121,6 +123,18 @@ def read_stack_file(path: Path) -> dict[str, Any]:
 
     config = read_stack_document(path).get("config") or {}
     return {(k if ":" in k else f"{PROJECT}:{k}"): v for k, v in config.items()}
+
+
+def _value_at(body: Any, loc: tuple[int | str, ...]) -> Any:
+    """The raw value at a location of the config (None when the path does not lead anywhere)."""
+    for part in loc:
+        if isinstance(body, list) and isinstance(part, int):
+            body = body[part] if -len(body) <= part < len(body) else None
+        elif isinstance(body, dict):
+            body = body.get(part)
+        else:
+            return None
+    return body
 
 
 def _decode(value: Any) -> Any:

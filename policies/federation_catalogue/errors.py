@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from pydantic import ValidationError
@@ -47,18 +48,19 @@ def from_validation_error(
                 message += f" (valid keys: {', '.join(sorted(parent_fields))})"
         elif item["type"] == "missing":
             message = "required key is missing"
-        elif _echoes(message, item.get("input")):
-            message = f"invalid value ({item['type'].replace('_', ' ')})"
+        else:
+            message = without_input(message, item.get("input"))
         problems.append((dotted(prefix, loc), message))
     return ConfigError(file, problems)
 
 
-def _echoes(message: str, given: object) -> bool:
-    """Whether a message quotes what was given. Messages say what was expected, never what was found:
-    any key may hold a secret (a password pasted into the wrong field), and errors reach CI logs."""
-    if isinstance(given, bool) or given is None:
-        return False
-    if isinstance(given, str | int | float):
-        text = str(given)
-        return len(text) >= 3 and text in message
-    return False
+def without_input(message: str, given: object) -> str:
+    """The message, never quoting what was given: it says what was expected. Any key may hold a
+    secret (a password pasted into the wrong field), and these errors reach CI logs and reports."""
+    if isinstance(given, bool) or not isinstance(given, str | int | float):
+        return message
+    text = str(given)
+    if len(text) < 3:
+        return message
+    quoted = re.compile(rf"(?<![\w./:-])['\"]?{re.escape(text)}['\"]?(?![\w./:-])")
+    return quoted.sub("the value given", message)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from federation_catalogue import project_catalogue
 
+from sovcloud.redaction import redacted
 from sovcloud.report.evidence import build_evidence
 from sovcloud.report.json_report import render_json
 from sovcloud.report.markdown import render_markdown
@@ -44,6 +45,7 @@ def render(
 ) -> str:
     """The report in one format; `color` only affects text (ANSI codes, for a terminal); `detail` names
     stacks the markdown draws on their own besides the failing ones (e.g. those a change touched)."""
+    result = redacted(result)  # reports go to code scanning and job summaries: never a secret
     if fmt == "text":
         return render_text(result, color=color)
     evidence = build_evidence(result)
