@@ -17,6 +17,7 @@ from typing import Any
 from sovcloud.results import CheckResult, Finding, ResourceRecord, StackResult
 
 REDACTED = "[secret]"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the SDK's unknown-value sentinel: never a secret
 SIG_KEY = "4dabf18193072939515e22adb298388d"  # Pulumi's key marking a special value in wire form
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # ... and the signature of a secret
 CREDENTIAL_WORDS = (
@@ -49,7 +50,7 @@ def credential_key(name: str) -> bool:
 def _plaintexts(value: Any, found: set[str], shortest: int) -> None:
     """Every string inside a secret value (numbers are redacted in place, never searched for)."""
     if isinstance(value, str):
-        if len(value) >= shortest and value != REDACTED:
+        if len(value) >= shortest and value not in (REDACTED, UNKNOWN):
             found.add(value)
     elif isinstance(value, dict):
         for item in value.values():
@@ -63,6 +64,8 @@ def redact_value(value: Any, found: set[str], *, credential: bool = False) -> An
     """`value` with every secret replaced by `[secret]`; each secret's plaintext is added to `found`."""
     if isinstance(value, dict):
         if value.get(SIG_KEY) == SECRET_SIG:
+            if value.get("value") == UNKNOWN:
+                return value  # a secret not yet known (a preview's ID): nothing to hide, keep its shape
             _plaintexts(value.get("value"), found, MIN_SCRUBBED)
             return REDACTED
         return {
