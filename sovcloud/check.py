@@ -1,43 +1,77 @@
-"""`sovcloud check`: run every stack's program offline, analyze it with the policy pack, gather one result.
+"""`sovcloud check`: run stacks' programs offline, analyze them with the policy pack, gather one result.
 
-The flow (see README, "How a check runs"): project checks on the files -> for each stack, its
-program under the mock runtime (platform first, so tenants can read its exports) -> its records
-through the pack over gRPC (in a worker thread, overlapping the next stack's program) -> checks
-across stacks. One pack process serves every stack.
+The flow (README, "How `sovcloud check` runs"): choose the stacks (all, the named ones, those a
+change touched, one shard of them) -> reuse every result whose inputs hash as before (the cache)
+-> run the rest, readers after the stacks they read, in this process or in `jobs` worker processes
+-> project checks on the files and checks across stacks -> for a change, what it does to each
+changed stack against the base. The result does not depend on `jobs`, the shard split or the cache.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import os
-import queue
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+import tempfile
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from federation_catalogue import PACK_CATALOGUE, Catalogue, pack_catalogue
+from federation_catalogue import PACK_CATALOGUE, pack_catalogue
 from federation_catalogue.errors import ConfigError
 
 from model.bounded_text import UnreadableFile
-from sovcloud.analyzer import PolicyPackSession
-from sovcloud.engine.records import to_records
-from sovcloud.engine.runner import StackRun, run_stack
-from sovcloud.engine.stack_files import Project, StackFile, discover_stacks
+from sovcloud.cache import CACHE_DIR, ResultCache
+from sovcloud.changes import InputFiles, changed_files, describe_change, extract_base, touched_inputs
+from sovcloud.engine.stack_files import Project, StackFile, discover_stacks, load_stack_file
 from sovcloud.fleet_checks import subnet_overlaps
+from sovcloud.inputs import (
+    CodeInputs,
+    dependants_closure,
+    dependencies,
+    program_dir,
+    program_paths,
+    reads,
+    stack_keys,
+)
 from sovcloud.project_checks import check_project
-from sovcloud.results import CheckResult, Finding, PolicyInfo, ResourceRecord, Source, StackResult, builtin_policies
+from sovcloud.results import CheckResult, StackChange, StackResult, builtin_policies
+from sovcloud.workers import (
+    Exports,
+    PackDescription,
+    Progress,
+    Setup,
+    WorkerPool,
+    error_findings,
+    programs_elsewhere,
+    programs_only,
+    relative,
+    run_here,
+    with_exports,
+)
 
-Progress = Callable[[str, str, StackResult | None], None]  # (event: start|done, stack, result)
+POOL_THRESHOLD = 3  # fewer stacks to run than this: worker processes cost more than they save
 
 
-class Analyzer(Protocol):
-    pack_name: str
-    pack_version: str
-    policies: list[PolicyInfo]
+@dataclass(frozen=True)
+class Shard:
+    """Part `index` (1-based) of `count`: a stack's part depends only on its name, so it never moves."""
 
-    def analyze_stack(self, stack: str, resources: list[ResourceRecord]) -> list[Finding]: ...
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        try:
+            index, count = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise ValueError(f"--shard {text!r}: expected K/N, for example 2/4") from None
+        if not 1 <= index <= count:
+            raise ValueError(f"--shard {text!r}: K must be between 1 and N")
+        return cls(index, count)
+
+    def holds(self, stack: str) -> bool:
+        return int(hashlib.sha256(stack.encode()).hexdigest(), 16) % self.count == self.index - 1
 
 
 @dataclass
@@ -50,51 +84,45 @@ class CheckOptions:
     progress: Progress | None = None
     policy_timeout: float | None = None  # seconds one pack call may take; None: the client's default
     extra_stack_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    jobs: int | None = None  # worker processes; None: one per core
+    shard: Shard | None = None
+    changed_since: str | None = None  # a git ref
+    cache_dir: Path | None = None  # None: .sovcloud/cache under the project
+    use_cache: bool = True
 
 
-def error_findings(error: BaseException, stack_file: str) -> list[Finding]:
-    """A program that raised: config errors name file and key, anything else is one finding."""
-    if isinstance(error, UnreadableFile):
-        return [Finding.of(builtin_policies.CONFIG, f"the stack file {error.reason}", Source.CONFIG, file=stack_file)]
-    if isinstance(error, ConfigError):
-        return [
-            Finding.of(builtin_policies.CONFIG, message, Source.CONFIG, file=error.file, key=key)
-            for key, message in error.problems
-        ]
-    return [Finding.of(builtin_policies.PROGRAM, f"{type(error).__name__}: {error}", Source.PROGRAM, file=stack_file)]
+@dataclass
+class _Plan:
+    """Which stacks this run reports, and why."""
+
+    selected: list[StackFile]
+    changed_inputs: dict[str, list[str]] = field(default_factory=dict)  # stack -> changed inputs
+    unchecked: list[str] = field(default_factory=list)
 
 
-def pack_processes(stack_count: int) -> int:
-    """How many pack processes to run: the pack is the slowest stage, so on a machine with cores to
-    spare a large check gets a second one (each costs a start-up, so small checks keep one)."""
-    return max(1, min(os.cpu_count() or 1, 2 if stack_count >= 4 else 1))
-
-
-@contextlib.contextmanager
-def _policy_sessions(options: CheckOptions, project: Project, count: int) -> Iterator[Sequence[Analyzer]]:
-    """`count` pack processes, started concurrently, each started the way the CLI starts a pack."""
-    if not options.policies_enabled:
-        yield []
-        return
-    pack = options.policy_pack or project.root / "policies"
-
-    def start() -> PolicyPackSession:
-        if options.policy_timeout is None:
-            return PolicyPackSession(pack, project=project.name, config_file=options.policy_pack_config)
-        return PolicyPackSession(
-            pack, project=project.name, config_file=options.policy_pack_config, timeout=options.policy_timeout
+def _plan(options: CheckOptions, project: Project, pack_dir: Path, files: list[StackFile]) -> _Plan:
+    plan = _Plan(selected=list(files))
+    if options.changed_since is not None:
+        changed = changed_files(project.root, options.changed_since)
+        inputs = InputFiles.of(
+            [*program_paths(project), project.root / "Pulumi.yaml"], [program_dir(project)], pack_dir
         )
-
-    with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=count) as starter:
-        sessions = [stack.enter_context(session) for session in starter.map(lambda _: start(), range(count))]
-        yield sessions
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+        shared = inputs.shared(changed)
+        if options.policy_pack_config and options.policy_pack_config.resolve() in changed:
+            shared.append(options.policy_pack_config.resolve())
+        touched = touched_inputs({f.stack: f.path for f in files}, changed, shared, project.root)
+        depends = dependencies(files, project.name)
+        affected = dependants_closure(touched, depends)
+        for stack in sorted(affected - set(touched)):
+            read = [d for d in depends[stack] if d in affected]
+            touched[stack] = [f"the exports of {d} ({', '.join(touched.get(d, []))})" for d in read]
+        plan.changed_inputs = {s: touched[s] for s in affected}
+        plan.selected = [f for f in files if f.stack in affected]
+        plan.unchecked = [f.stack for f in files if f.stack not in affected]
+    if options.shard is not None:
+        plan.unchecked = [s for s in plan.unchecked if options.shard.holds(s)]
+        plan.selected = [f for f in plan.selected if options.shard.holds(f.stack)]
+    return plan
 
 
 def run_check(options: CheckOptions) -> CheckResult:
@@ -106,85 +134,182 @@ def run_check(options: CheckOptions) -> CheckResult:
     try:
         catalogue = pack_catalogue(pack_dir)
     except ConfigError as error:
-        result.project_findings += error_findings(error, _relative(pack_dir / PACK_CATALOGUE, root))
+        result.project_findings += error_findings(error, relative(pack_dir / PACK_CATALOGUE, root))
         return result
-    stack_files = discover_stacks(project.stack_config_dir, project.name, options.stacks)
-    readable = [f.path for f in stack_files if not isinstance(f.error, UnreadableFile)]  # one failure per file
+    files = discover_stacks(project.stack_config_dir, project.name, options.stacks)
+    setup = Setup(
+        project,
+        pack_dir if options.policies_enabled else None,
+        options.policy_pack_config,
+        policy_timeout=options.policy_timeout,
+    )
+    code = CodeInputs.of(project, pack_dir, options.policy_pack_config, options.policies_enabled)
+    keys = stack_keys(files, project.name, code)
+    plan = _plan(options, project, pack_dir, files)
+    cache = ResultCache(options.cache_dir or root / CACHE_DIR) if options.use_cache else None
+    base = _base_records(options, project, pack_dir, plan) if options.changed_since is not None else None
+
+    reused = {f.stack: hit for f in plan.selected if cache and (hit := cache.stack(keys[f.stack]))}
+    results, description = _run(setup, files, plan, reused, keys, cache, options)
+    result.stacks = [reused.get(f.stack) or results[f.stack] for f in plan.selected]
+    if description is None and options.policies_enabled:
+        description = _describe_pack(setup, code, cache)
+    if description is not None:
+        result.pack_name, result.pack_version, result.policies = (
+            description.name,
+            description.version,
+            description.policies,
+        )
+        if cache is not None:
+            cache.put_pack(code.pack_key(), description.name, description.version, description.policies)
+    result.policies = [*result.policies, *builtin_policies.OFFLINE_CHECK]
+    readable = [f.path for f in plan.selected if not isinstance(f.error, UnreadableFile)]  # one failure per file
     result.project_findings += check_project(project.root, readable, catalogue)
-    count = pack_processes(len(stack_files))
-    # The packs stop before the workers are joined: after a failure, calls still in flight end at once
-    # (their pack is gone) instead of each waiting out its timeout.
-    with ThreadPoolExecutor(max_workers=count) as workers, _policy_sessions(options, project, count) as analyzers:
-        if analyzers:
-            result.pack_name, result.pack_version = analyzers[0].pack_name, analyzers[0].pack_version
-            result.policies = list(analyzers[0].policies)
-        result.policies += builtin_policies.OFFLINE_CHECK
-        idle: queue.SimpleQueue[Analyzer] = queue.SimpleQueue()
-        for analyzer in analyzers:
-            idle.put(analyzer)
-
-        def analyze(stack: str, records: list[ResourceRecord]) -> list[Finding]:
-            analyzer = idle.get()  # one stack at a time per pack process
-            try:
-                return analyzer.analyze_stack(stack, records)
-            finally:
-                idle.put(analyzer)
-
-        exports: dict[str, dict[str, Any]] = dict(options.extra_stack_outputs)
-        pending: list[tuple[StackResult, Future[list[Finding]]]] = []
-        for stack_file in stack_files:
-            stack_result = _run_one(project, stack_file, catalogue, exports, options)
-            result.stacks.append(stack_result)
-            if analyzers and stack_result.resources:
-                pending.append((stack_result, workers.submit(analyze, stack_file.stack, stack_result.resources)))
-            elif options.progress:
-                options.progress("done", stack_file.stack, stack_result)
-        try:
-            for stack_result, future in pending:
-                for finding in future.result():
-                    stack_result.findings.append(_located(finding, stack_result.file))
-                if options.progress:
-                    options.progress("done", stack_result.stack, stack_result)
-        except BaseException:
-            workers.shutdown(wait=False, cancel_futures=True)
-            raise
     result.project_findings += subnet_overlaps(result.stacks, catalogue)
+    if reused:
+        result.notes.append(f"{len(reused)} of {len(plan.selected)} stack results reused: their inputs are unchanged")
+    if options.changed_since is not None:
+        result.base_ref = options.changed_since
+        result.unchecked = plan.unchecked
+        _describe_changes(result, plan, base)
     return result
 
 
-def _located(finding: Finding, file: str) -> Finding:
-    if finding.file:
-        return finding
-    return replace(finding, file=file)
-
-
-def _run_one(
-    project: Project,
-    stack_file: StackFile,
-    catalogue: Catalogue,
-    exports: dict[str, dict[str, Any]],
+def _run(
+    setup: Setup,
+    files: list[StackFile],
+    plan: _Plan,
+    reused: dict[str, StackResult],
+    keys: dict[str, str],
+    cache: ResultCache | None,
     options: CheckOptions,
-) -> StackResult:
-    if options.progress:
-        options.progress("start", stack_file.stack, None)
-    file = _relative(stack_file.path, project.root)
-    if stack_file.error is not None:  # never run: the engine would not have read it either
-        failed = StackResult(stack=stack_file.stack, file=file)
-        error = stack_file.error
-        if isinstance(error, ConfigError):
-            error = ConfigError(file, error.problems)
-        failed.findings += error_findings(error, file)
-        return failed
-    kind = stack_file.config.get(f"{project.name}:kind", "unknown")
-    run: StackRun = run_stack(project, stack_file, stack_outputs=exports)
-    exports[stack_file.stack] = run.outputs
-    exports[f"organization/{project.name}/{stack_file.stack}"] = run.outputs
-    stack_result = StackResult(stack=stack_file.stack, file=file, kind=kind, outputs=run.outputs)
-    stack_result.duration_seconds = run.seconds
-    if run.error is not None:
-        stack_result.findings += error_findings(run.error, file)
-        return stack_result  # a failed program declares nothing that a real preview would analyze
-    stack_result.resources = to_records(
-        run.registrations, stack=stack_file.stack, project=project.name, catalogue=catalogue, config=stack_file.config
+) -> tuple[dict[str, StackResult], PackDescription | None]:
+    """Run every selected stack the cache did not answer, and the programs of the stacks they read."""
+    to_run = [f for f in plan.selected if f.stack not in reused]
+    if not to_run:
+        return {}, None
+    depends = dependencies(files, setup.project.name)
+    by_name = {f.stack: f for f in files}
+    exports: Exports = dict(options.extra_stack_outputs)
+    for stack, hit in reused.items():
+        with_exports(exports, setup.project.name, stack, hit.outputs)
+    running = {f.stack for f in to_run}
+    # Stacks read by a stack to run, that are neither run nor reused here: their outputs, from the cache
+    # when it holds them, else their program (the platform a shard or a change needs but does not check).
+    needed = sorted({d for f in to_run for d in depends[f.stack] if d not in running and d not in reused})
+    preview: list[StackFile] = []
+    for stack in needed:
+        known = cache.stack(keys[stack]) if cache else None
+        if known is not None:
+            with_exports(exports, setup.project.name, stack, known.outputs)
+        else:
+            preview.append(by_name[stack])
+    programs_only(setup, preview, exports)
+    # The stacks others read run their program here first, so their readers can start at once.
+    read = {d for f in to_run for d in depends[f.stack]}
+    prerun = programs_only(setup, [f for f in to_run if f.stack in read], exports)
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs > 1 and len(to_run) >= POOL_THRESHOLD:
+        with WorkerPool(setup, min(jobs, len(to_run))) as pool:
+            readers = {f.stack: [d for d in depends[f.stack] if d in running] for f in to_run}
+            results, description = pool.run(to_run, exports, readers, prerun=prerun, progress=options.progress)
+    else:
+        results, description = run_here(setup, to_run, exports, prerun=prerun, progress=options.progress)
+    if cache is not None:
+        for stack, stack_result in results.items():
+            cache.put_stack(keys[stack], stack_result)
+    return results, description
+
+
+def _describe_pack(setup: Setup, code: CodeInputs, cache: ResultCache | None) -> PackDescription | None:
+    """The pack's policies when no stack had to run: from the cache, else from the pack itself."""
+    if setup.pack_dir is None:
+        return None
+    known = cache.pack(code.pack_key()) if cache else None
+    if known is not None:
+        return PackDescription(*known)
+    with setup.session() as session:
+        return PackDescription.of(session)
+
+
+# --- what a change does ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Base:
+    """The base tree's records of the changed stacks, computed while the check runs."""
+
+    directory: tempfile.TemporaryDirectory[str]
+    records: Future[dict[str, StackResult]] | None
+    missing: set[str]
+    error: str = ""
+
+
+def _base_records(options: CheckOptions, project: Project, pack_dir: Path, plan: _Plan) -> _Base:
+    """Start running, in a process of its own, the base's programs of the changed stacks (and what they read)."""
+    assert options.changed_since is not None
+    directory = tempfile.TemporaryDirectory(prefix="sovcloud-base-")
+    base = _Base(directory, None, set())
+    if not plan.selected:
+        return base
+    try:
+        base_root = extract_base(project.root, options.changed_since, Path(directory.name))
+        base_project = Project.load(base_root)
+    except (ValueError, OSError, KeyError) as error:
+        base.error = f"the base could not be read: {error}"
+        return base
+    base_pack = _in_base(pack_dir, project.root, base_root)
+    present = {
+        p.name.removeprefix("Pulumi.").removesuffix(".yaml"): p
+        for p in base_project.stack_config_dir.glob("Pulumi.*.yaml")
+    }
+    wanted: dict[str, StackFile] = {}
+    for stack_file in plan.selected:
+        if stack_file.stack not in present:
+            base.missing.add(stack_file.stack)
+            continue
+        base_file = load_stack_file(present[stack_file.stack], base_project.name)
+        wanted[base_file.stack] = base_file
+        for read in reads(base_file, base_project.name, present):
+            wanted.setdefault(read, load_stack_file(present[read], base_project.name))
+    order = sorted(wanted.values(), key=lambda f: (f.stack != "platform", f.stack))
+    setup = Setup(
+        base_project,
+        None,
+        sys_path=(str(program_dir(base_project)), str(base_pack)),
+        catalogue_dir=base_pack,
     )
-    return stack_result
+    base.records = programs_elsewhere(setup, order)
+    return base
+
+
+def _in_base(path: Path, root: Path, base_root: Path) -> Path:
+    """The same path inside the base tree when it lies inside the project, else unchanged."""
+    try:
+        return base_root / path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return path
+
+
+def _describe_changes(result: CheckResult, plan: _Plan, base: _Base | None) -> None:
+    if base is None:
+        return
+    try:
+        records = base.records.result() if base.records is not None else {}
+        error = base.error
+    except Exception as failure:  # the base's own code may be broken; the check itself still stands
+        records, error = {}, f"the base could not be run: {type(failure).__name__}: {failure}"
+    finally:
+        base.directory.cleanup()
+    for stack in result.stacks:
+        inputs = plan.changed_inputs.get(stack.stack, [])
+        if stack.stack in base.missing:
+            stack.change = StackChange(inputs=tuple(inputs), new_stack=True)
+        elif stack.stack in records and not records[stack.stack].findings:
+            stack.change = describe_change(inputs, stack.resources, records[stack.stack].resources)
+        else:
+            reason = error or "the stack's program failed at the base"
+            stack.change = describe_change(inputs, stack.resources, None, base_error=reason)
+
+
+__all__ = ["CheckOptions", "Shard", "run_check"]

@@ -1,6 +1,6 @@
 """Reports of a check, one module per format; each is a pure function of a CheckResult.
 
-render(result, "text" | "markdown" | "sarif" | "json", project_root=ROOT) -> str
+render(result, "text" | "markdown" | "sarif" | "json" | "junit", project_root=ROOT) -> str
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from federation_catalogue import project_catalogue
 from sovcloud.redaction import redacted
 from sovcloud.report.evidence import build_evidence
 from sovcloud.report.json_report import render_json
+from sovcloud.report.junit import render_junit
 from sovcloud.report.markdown import render_markdown
 from sovcloud.report.sarif import render_sarif
 from sovcloud.report.text import render_text
 from sovcloud.report.topology import AddressPlan, build_topology, plan_from_catalogue
 from sovcloud.results import CheckResult
 
-FORMATS = ("text", "markdown", "sarif", "json")
+FORMATS = ("text", "markdown", "sarif", "json", "junit")
 
 
 def address_plan(project_root: Path) -> AddressPlan:
@@ -48,6 +49,8 @@ def render(
     result = redacted(result)  # reports go to code scanning and job summaries: never a secret
     if fmt == "text":
         return render_text(result, color=color)
+    if fmt == "junit":
+        return render_junit(result)
     evidence = build_evidence(result)
     if fmt == "markdown":
         topology = build_topology(result, address_plan(project_root))

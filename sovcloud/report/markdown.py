@@ -5,10 +5,11 @@ sovereignty evidence. It has to read well on its own, to someone who never ran t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable
 
 from sovcloud.report.diagrams import select_stacks, topology_diagrams
-from sovcloud.report.evidence import Evidence, Status, build_evidence
+from sovcloud.report.evidence import Evidence, StackStatus, Status, build_evidence
 from sovcloud.report.topology import Topology
 from sovcloud.report.view import (
     CONCERN_TITLES,
@@ -20,8 +21,11 @@ from sovcloud.report.view import (
     site_order,
     sorted_findings,
 )
-from sovcloud.results import CheckResult, Finding, Level, StackResult
+from sovcloud.results import CheckResult, Finding, Level, StackChange, StackResult
 
+STACKS_NAMED = 10  # stacks named in a sentence before "and more"
+CHANGES_LISTED = 40  # resource changes listed per stack; the JSON holds them all
+COMMENT_LIMIT = 65_536  # characters a pull-request comment may hold
 LEVEL_ICONS = {Level.MANDATORY: "❌", Level.ADVISORY: "⚠️", Level.REMEDIATE: "🔧", Level.DISABLED: "⚪"}
 ESCAPES_LISTED = 20
 STATUS_ICONS = {
@@ -83,6 +87,15 @@ def _verdict(result: CheckResult, view: ResultView) -> list[str]:
     lines += [f"> {cell(note)}" for note in result.notes]
     if result.notes:
         lines.append("")
+    if result.base_ref is not None:
+        changed = view.changed()
+        lines += [
+            f"Changed since {code(result.base_ref)}: {len(changed)} stack{'s' if len(changed) != 1 else ''} "
+            f"checked ({', '.join(code(s) for s in changed[:STACKS_NAMED]) or 'none'}"
+            f"{' and more' if len(changed) > STACKS_NAMED else ''}); {len(result.unchecked)} unchanged, not checked.",
+            "",
+        ]
+    detailed = view.detailed()
     rows = [
         [
             code(s.stack),
@@ -90,11 +103,15 @@ def _verdict(result: CheckResult, view: ResultView) -> list[str]:
             _sites_summary(s),
             str(blocking_count(view.findings_of(s))),
             str(advisory_count(view.findings_of(s))),
-            "✅ pass" if view.stack_passed(s) else "❌ fail",
+            ("✅ pass" if view.stack_passed(s) else "❌ fail") + (" · changed" if s.change is not None else ""),
         ]
-        for s in result.stacks
+        for s in detailed
     ]
-    lines += _table(["Stack", "Kind", "Declares (per site)", "Blocking", "Advisory", "Verdict"], rows, "lllrrl")
+    if rows:
+        lines += _table(["Stack", "Kind", "Declares (per site)", "Blocking", "Advisory", "Verdict"], rows, "lllrrl")
+    others = len(result.stacks) - len(detailed)
+    if others:
+        lines += ["", f"The other {others} stacks checked passed; each is one line under “Other stacks”."]
     return [*lines, ""]
 
 
@@ -123,7 +140,7 @@ def _finding_rows(findings: list[Finding], view: ResultView) -> list[list[str]]:
     return rows
 
 
-def _stack_section(stack: StackResult, view: ResultView) -> list[str]:
+def _stack_section(stack: StackResult, view: ResultView, base_ref: str | None = None) -> list[str]:
     icon = "✅" if view.stack_passed(stack) else "❌"
     findings = view.findings_of(stack)
     by_site = stack.resources_by_site()
@@ -131,6 +148,8 @@ def _stack_section(stack: StackResult, view: ResultView) -> list[str]:
     lines = [f"### {icon} Stack {code(stack.stack)}", ""]
     lines.append(f"{code(stack.file)} · kind {stack.kind} · {total} resources ({_sites_summary(stack)})")
     lines.append("")
+    if stack.change is not None:
+        lines += _change_section(stack.change, base_ref)
     if not stack.resources:
         lines += ["The program did not run to completion, so no policy analyzed this stack.", ""]
     rows = [
@@ -166,6 +185,58 @@ def _stack_section(stack: StackResult, view: ResultView) -> list[str]:
         )
         lines += ["", "</details>", ""]
     return lines
+
+
+def _change_section(change: StackChange, base_ref: str | None) -> list[str]:
+    """What the change does to the stack: its changed inputs, and resources added, removed, changed."""
+    against = f" against {code(base_ref)}" if base_ref else ""
+    lines = [f"**What this change does**{against}", ""]
+    if change.inputs:
+        lines += [
+            f"Changed inputs: {', '.join(code(i) for i in change.inputs[:STACKS_NAMED])}"
+            + (f" and {len(change.inputs) - STACKS_NAMED} more" if len(change.inputs) > STACKS_NAMED else ""),
+            "",
+        ]
+    if change.new_stack:
+        return [*lines, "A new stack: every resource it declares is added.", ""]
+    if change.base_error:
+        return [*lines, f"No resource difference: {cell(change.base_error)}.", ""]
+    entries = [
+        *(("🟢 added", r) for r in change.added),
+        *(("🔴 removed", r) for r in change.removed),
+        *(("✏️ changed", r) for r in change.changed),
+    ]
+    if not entries:
+        return [*lines, "No declared resource is added, removed or changed.", ""]
+    lines.append(f"{len(change.added)} added, {len(change.removed)} removed, {len(change.changed)} changed:")
+    lines.append("")
+    rows = [
+        [what, code(r.name), code(short_type(r.type)), ", ".join(code(k) for k in r.inputs) or "—"]
+        for what, r in entries[:CHANGES_LISTED]
+    ]
+    lines += _table(["Change", "Resource", "Type", "Inputs that differ"], rows)
+    if len(entries) > CHANGES_LISTED:
+        lines += ["", f"… and {len(entries) - CHANGES_LISTED} more (all of them are in the JSON report)."]
+    return [*lines, ""]
+
+
+def _other_stacks(result: CheckResult, view: ResultView, compact: bool) -> list[str]:
+    """Every stack not shown in full, one line each (names only when a line each would not fit)."""
+    shown = {s.stack for s in view.detailed()}
+    passed = [s for s in result.stacks if s.stack not in shown]
+    if not passed and not result.unchecked:
+        return []
+    lines = ["## Other stacks", ""]
+    since = f" since {code(result.base_ref)}" if result.base_ref else ""
+    if compact:
+        if passed:
+            lines += [f"✅ {len(passed)} passed: " + ", ".join(s.stack for s in passed), ""]
+        if result.unchecked:
+            lines += [f"⚪ {len(result.unchecked)} unchanged{since}, not checked: " + ", ".join(result.unchecked), ""]
+        return lines
+    lines += [f"- ✅ {code(s.stack)} {sum(len(v) for v in s.resources_by_site().values())} resources" for s in passed]
+    lines += [f"- ⚪ {code(name)} unchanged" for name in result.unchecked]
+    return [*lines, ""]
 
 
 def _topology_section(result: CheckResult, topology: Topology, detail: Collection[str] | None) -> list[str]:
@@ -216,8 +287,18 @@ def _policy_list(policies: tuple[str, ...], shown: int = 3) -> str:
     return ", ".join(code(p) for p in policies[:shown]) + more
 
 
-def _evidence_section(result: CheckResult, evidence: Evidence) -> list[str]:
-    stacks = [s.stack for s in result.stacks]
+def _others_cell(statuses: Iterable[StackStatus]) -> str:
+    counts = Counter(s.status for s in statuses)
+    return (
+        " · ".join(f"{STATUS_ICONS[status].split(' ', 1)[0]} {counts[status]}" for status in Status if counts[status])
+        or " "
+    )
+
+
+def _evidence_section(result: CheckResult, evidence: Evidence, view: ResultView) -> list[str]:
+    stacks = [s.stack for s in view.detailed()]
+    others = {s.stack for s in result.stacks} - set(stacks)
+    others_column = f"{len(others)} other stacks" if others else ""
     project = any(st.stack == "(project)" for e in evidence.requirements for st in e.stacks)
     columns = [*stacks, *(["(project)"] if project else [])]
     lines = ["## Sovereignty evidence", ""]
@@ -245,8 +326,11 @@ def _evidence_section(result: CheckResult, evidence: Evidence) -> list[str]:
                     f"<br><sub>{cell(status.detail)}</sub>" if status.detail and status.status is not Status.MET else ""
                 )
                 row.append(STATUS_ICONS[status.status] + detail)
+        if others_column:
+            row.append(_others_cell(s for s in entry.stacks if s.stack in others))
         rows.append(row)
-    lines += _table(["Requirement", "Title", "Evidenced by", *[code(c) for c in columns]], rows)
+    header = ["Requirement", "Title", "Evidenced by", *[code(c) for c in columns]]
+    lines += _table([*header, *([others_column] if others_column else [])], rows)
     lines.append("")
     uncheckable = [e for e in evidence.requirements if not e.requirement.checkable]
     if uncheckable:
@@ -282,8 +366,15 @@ def render_markdown(
             ["Level", "Policy", "Resource", "Message", "Remediation"], _finding_rows(view.project_only(), view)
         )
         lines.append("")
-    for stack in result.stacks:
-        lines += _stack_section(stack, view)
-    lines += _topology_section(result, topology, detail)
-    lines += _evidence_section(result, evidence)
+    for stack in view.detailed():
+        lines += _stack_section(stack, view, result.base_ref)
+    detail = view.changed() if detail is None else detail  # changed stacks are drawn too
+    tail = [*_topology_section(result, topology, detail), *_evidence_section(result, evidence, view)]
+    report = _joined([*lines, *_other_stacks(result, view, compact=False), *tail])
+    if len(report) > COMMENT_LIMIT:  # a line per stack does not fit a pull-request comment: names only
+        report = _joined([*lines, *_other_stacks(result, view, compact=True), *tail])
+    return report
+
+
+def _joined(lines: list[str]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -45,6 +45,7 @@ CONCERN_TITLES: dict[str, str] = {
     "kubernetes": "Kubernetes",
     "other": "Other guardrails",
 }
+FULL_REPORT_UP_TO = 10  # stacks; a larger fleet is shown in full only where it fails or changed
 LEVEL_ORDER: dict[Level, int] = {Level.MANDATORY: 0, Level.ADVISORY: 1, Level.REMEDIATE: 2, Level.DISABLED: 3}
 PROVIDER_PREFIX = "pulumi:providers:"
 
@@ -134,6 +135,16 @@ class ResultView:
         """Project findings that belong to no stack file (Pulumi.yaml, the docs...)."""
         files = {s.file for s in self.result.stacks}
         return [f for f in self.result.project_findings if f.file not in files]
+
+    def changed(self) -> list[str]:
+        """The stacks a `--changed-since` run found changed, in run order."""
+        return [s.stack for s in self.result.stacks if s.change is not None]
+
+    def detailed(self) -> list[StackResult]:
+        """The stacks a reviewer reads in full: every stack of a small fleet, else failing or changed ones."""
+        if len(self.result.stacks) + len(self.result.unchecked) <= FULL_REPORT_UP_TO:
+            return list(self.result.stacks)
+        return [s for s in self.result.stacks if s.change is not None or not self.stack_passed(s)]
 
     def policy(self, name: str) -> PolicyInfo:
         return self.policies[name]

@@ -10,8 +10,10 @@ from sovcloud.results.model import (
     Framework,
     Level,
     PolicyInfo,
+    ResourceChange,
     ResourceRecord,
     Source,
+    StackChange,
     StackResult,
 )
 from sovcloud.results.urns import Urn, name_from_urn, parse_urn, stack_from_urn, type_from_urn, without_id
@@ -23,8 +25,10 @@ __all__ = [
     "KeyPath",
     "Level",
     "PolicyInfo",
+    "ResourceChange",
     "ResourceRecord",
     "Source",
+    "StackChange",
     "StackResult",
     "Urn",
     "builtin_policies",

@@ -118,6 +118,29 @@ class Finding:
         )
 
 
+@dataclass(frozen=True)
+class ResourceChange:
+    """A resource declared both at the base and now, with the inputs whose value differs."""
+
+    urn: str
+    type: str
+    name: str
+    inputs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StackChange:
+    """What a change does to one stack: the inputs that changed and the resources it adds, removes or
+    changes against the base (`--changed-since REF`)."""
+
+    inputs: tuple[str, ...]  # changed files the stack reads (its stack file, code, the pack...)
+    added: tuple[ResourceChange, ...] = ()
+    removed: tuple[ResourceChange, ...] = ()
+    changed: tuple[ResourceChange, ...] = ()
+    new_stack: bool = False  # the stack did not exist at the base
+    base_error: str = ""  # the base could not be run for this stack (the resource diff is then empty)
+
+
 @dataclass
 class StackResult:
     """What one stack declared and everything found about it."""
@@ -132,6 +155,7 @@ class StackResult:
     # Names of the policies known to have analyzed this stack (a real run's analyze summaries).
     # None: every policy of the run analyzed every stack that declared resources (the offline check).
     policies_run: tuple[str, ...] | None = None
+    change: StackChange | None = None  # set for the stacks a `--changed-since` run found changed
 
     @property
     def passed(self) -> bool:
@@ -157,6 +181,8 @@ class CheckResult:
     project_findings: list[Finding] = field(default_factory=list)
     # What a reader should know about how the result was obtained (e.g. event-log lines skipped).
     notes: list[str] = field(default_factory=list)
+    base_ref: str | None = None  # `--changed-since REF`: the git ref the change is measured against
+    unchecked: list[str] = field(default_factory=list)  # stacks left out as unchanged since base_ref
 
     @property
     def passed(self) -> bool:

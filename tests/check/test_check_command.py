@@ -11,9 +11,10 @@ import yaml
 from federation_catalogue import PROJECT_CATALOGUE
 from typer.testing import CliRunner
 
-from sovcloud.check import CheckOptions, pack_processes, run_check
+from sovcloud.check import CheckOptions, run_check
 from sovcloud.cli import app
 from sovcloud.results import CheckResult, Level, Source
+from sovcloud.workers import pack_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN_PROGRAM = """
