@@ -54,8 +54,10 @@ def test_offline_job_installs_tests_checks_and_publishes(workflow: dict[str, Any
     for command in commands_of_readme:
         for part in command.split("&&"):
             assert any(c == part.strip() or c.startswith(part.strip() + " ") for c in commands), part
-    assert "venv/bin/sovcloud check --format markdown --output report.md" in commands
-    assert "venv/bin/sovcloud check --format sarif --output sovcloud.sarif" in commands
+    (check,) = [c for c in commands if c.startswith("venv/bin/sovcloud check")]  # one run, every format
+    for output in ("markdown=report.md", "sarif=sovcloud.sarif", "junit=junit.xml", "json=sovcloud.json"):
+        assert f"--format {output}" in check
+    assert '"${since[@]}"' in check and 'since=(--changed-since "$BASE")' in " ".join(commands)
     assert 'cat report.md >> "$GITHUB_STEP_SUMMARY"' in commands
     uses = [s.get("uses", "") for s in steps(workflow, "offline")]
     assert any(u.startswith("actions/setup-python@") for u in uses)
@@ -71,10 +73,10 @@ def test_offline_job_installs_tests_checks_and_publishes(workflow: dict[str, Any
 def test_the_check_runs_even_if_tests_fail_and_the_job_fails_at_the_end(workflow: dict[str, Any]) -> None:
     offline = steps(workflow, "offline")
     by_id = {s["id"]: s for s in offline if "id" in s}
-    for step_id in ("tests", "check_markdown", "check_sarif"):
+    for step_id in ("tests", "check"):
         assert by_id[step_id]["continue-on-error"] is True
     last = offline[-1]
-    assert "steps.tests.outcome" in str(last["env"]) and "steps.check_sarif.outcome" in str(last["env"])
+    assert "steps.tests.outcome" in str(last["env"]) and "steps.check.outcome" in str(last["env"])
     assert 'test "$TESTS" = success' in last["run"]
 
 
@@ -91,6 +93,14 @@ def test_preview_job_only_with_credentials_through_pulumis_action(workflow: dict
     assert action["with"]["cloud-url"] == "${{ steps.backend.outputs.url }}"  # the self-managed backend
     assert "app.pulumi.com" not in WORKFLOW.read_text(encoding="utf-8")
     assert "sovcloud report --from-events events.jsonl" in " ".join(run_commands(workflow, "preview"))
+
+
+def test_a_large_fleet_is_checked_in_shards_and_merged(workflow: dict[str, Any]) -> None:
+    jobs = workflow["jobs"]
+    assert jobs["shard"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    assert any('--shard "$SHARD/4"' in c for c in run_commands(workflow, "shard"))
+    assert jobs["merge"]["needs"] == "shard"
+    assert any(c.startswith("venv/bin/sovcloud report --merge shards/*.json") for c in run_commands(workflow, "merge"))
 
 
 def test_actions_are_pinned_and_secrets_stay_out_of_if(workflow: dict[str, Any]) -> None:
