@@ -50,6 +50,13 @@ def _digest(paths: Iterable[Path], base: Path) -> str:
     return sha.hexdigest()
 
 
+def _file_digest(path: Path) -> str:
+    """A stack file's content hash; a path that is no regular file (a pipe, a directory) is never read."""
+    if not path.is_file():
+        return f"not a regular file: {path}"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def program_dir(project: Project) -> Path:
     return project.main if project.main.is_dir() else project.main.parent
 
@@ -121,7 +128,7 @@ def dependencies(files: Sequence[StackFile], project: str) -> dict[str, list[str
 def stack_keys(files: Sequence[StackFile], project: str, code: CodeInputs) -> dict[str, str]:
     """Each stack's cache key: its own inputs, the shared code, and the keys of the stacks it reads."""
     depends = dependencies(files, project)
-    own = {f.stack: hashlib.sha256(f.path.read_bytes()).hexdigest() for f in files}
+    own = {f.stack: _file_digest(f.path) for f in files}
     keys: dict[str, str] = {}
 
     def key(stack: str, seen: tuple[str, ...] = ()) -> str:
