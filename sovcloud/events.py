@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from federation_catalogue import Catalogue, ConfigError, load_catalogue, project_catalogue
+from federation_catalogue.sites import Placement, provider_site, resource_site
 
 from sovcloud.results import (
     CheckResult,
@@ -41,6 +42,7 @@ from sovcloud.results import (
 COLOR_MARKUP = re.compile(r"<\{%[^%]*%\}>")
 CONFIG_ERROR_LINE = re.compile(r"^(?P<file>\S+\.ya?ml): (?P<key>[\w:.\[\]-]+): (?P<message>.+)$", re.MULTILINE)
 STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_PREFIX = "pulumi:providers:"
 KNOWN_EVENTS = {
     "cancelEvent",
     "stdoutEvent",
@@ -258,38 +260,19 @@ def _links(inputs: Mapping[str, Any], ids: Mapping[str, str]) -> dict[str, tuple
 
 
 def _with_sites(records: Sequence[ResourceRecord], catalogue: Catalogue | None) -> list[ResourceRecord]:
-    """Each record's site, from its provider's inputs (region, Kubernetes context, identity URL)."""
+    """Each record's site, by the catalogue's one resolver (the pack and the offline run use it too)."""
     if catalogue is None:
         return list(records)
-    regions = {site.region: key for key, site in catalogue.sites.items()}
-    k8s = {site.kubernetes_region: key for key, site in catalogue.sites.items()}
-    provider_sites: dict[str, str | None] = {}
-    for record in records:
-        if record.type.startswith("pulumi:providers:"):
-            inputs = record.inputs
-            site = (
-                regions.get(str(inputs.get("region", "")))
-                or k8s.get(str(inputs.get("context", "")))
-                or k8s.get(str(inputs.get("cluster", "")))
-            )
-            identity = str(catalogue.identity_provider.url).rstrip("/")
-            if (
-                site is None
-                and record.type == "pulumi:providers:keycloak"
-                and identity == str(inputs.get("url", "")).rstrip("/")
-            ):
-                site = catalogue.identity_provider.site
-            provider_sites[record.urn] = site
+    providers: dict[str, Placement] = {
+        r.urn: provider_site(catalogue, r.type, r.inputs) for r in records if r.type.startswith(PROVIDER_PREFIX)
+    }
     placed: list[ResourceRecord] = []
     for record in records:
-        site = (
-            provider_sites.get(record.urn)
-            if record.urn in provider_sites
-            else provider_sites.get(record.provider or "")
-        )
-        region = record.inputs.get("region")
-        if isinstance(region, str) and region in regions:
-            site = regions[region]
+        if record.urn in providers:
+            site = providers[record.urn].site
+        else:
+            provider = providers.get(record.provider or "", Placement(None))
+            site = resource_site(catalogue, provider, record.inputs).site
         placed.append(replace(record, site=site))
     return placed
 
