@@ -47,6 +47,7 @@ from sovcloud.workers import (
     programs_only,
     relative,
     run_here,
+    run_program,
     with_exports,
 )
 
@@ -186,8 +187,12 @@ def _run(
 ) -> tuple[dict[str, StackResult], PackDescription | None]:
     """Run every selected stack the cache did not answer, and the programs of the stacks they read."""
     to_run = [f for f in plan.selected if f.stack not in reused]
+    # A stack file that could not be read never runs: its result is its error, made here (the error
+    # does not travel to a worker process).
+    unreadable = {f.stack: run_program(setup, f, setup.catalogue(), {}) for f in to_run if f.error is not None}
+    to_run = [f for f in to_run if f.error is None]
     if not to_run:
-        return {}, None
+        return unreadable, None
     depends = dependencies(files, setup.project.name)
     by_name = {f.stack: f for f in files}
     exports: Exports = dict(options.extra_stack_outputs)
@@ -218,7 +223,7 @@ def _run(
     if cache is not None:
         for stack, stack_result in results.items():
             cache.put_stack(keys[stack], stack_result)
-    return results, description
+    return {**results, **unreadable}, description
 
 
 def _describe_pack(setup: Setup, code: CodeInputs, cache: ResultCache | None) -> PackDescription | None:
@@ -269,9 +274,13 @@ def _base_records(options: CheckOptions, project: Project, pack_dir: Path, plan:
             base.missing.add(stack_file.stack)
             continue
         base_file = load_stack_file(present[stack_file.stack], base_project.name)
+        if base_file.error is not None:
+            continue  # unreadable at the base: its change is described without a resource difference
         wanted[base_file.stack] = base_file
         for read in reads(base_file, base_project.name, present):
-            wanted.setdefault(read, load_stack_file(present[read], base_project.name))
+            read_file = load_stack_file(present[read], base_project.name)
+            if read_file.error is None:
+                wanted.setdefault(read, read_file)
     order = sorted(wanted.values(), key=lambda f: (f.stack != "platform", f.stack))
     setup = Setup(
         base_project,
