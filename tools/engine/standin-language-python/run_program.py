@@ -51,10 +51,13 @@ def main() -> int:
     if args.pwd:
         os.chdir(args.pwd)
 
+    def program() -> None:
+        runpy.run_path(args.entry_point, run_name="__main__")
+
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        loop.run_until_complete(pulumi.runtime.run_in_stack(lambda: runpy.run_path(args.entry_point, run_name="__main__")))
+        loop.run_until_complete(pulumi.runtime.run_in_stack(program))
     except pulumi.RunError as error:
         pulumi.log.error(str(error))
         return 1
