@@ -152,6 +152,9 @@ def main(argv: Sequence[str]) -> int:
         if name not in stacks:
             problems.append(f"{name}: sovcloud check did not report this stack ({argv[0]})")
             continue
+        if not Path(log).is_file():
+            problems.append(f"{name}: the real preview wrote no event log ({log})")
+            continue
         with Path(log).open(encoding="utf-8") as lines:
             engine = engine_view(lines)
         found = differences(name, engine, check_view(stacks[name]))

@@ -86,3 +86,4 @@ def test_command_fails_and_prints_on_a_difference(tmp_path: Path, capsys: object
     log.write_text("\n".join(LOG) + "\n", encoding="utf-8")
     assert main([str(report), f"t={log}"]) == 0
     assert main([str(report), f"missing={log}"]) == 1
+    assert main([str(report), f"t={tmp_path / 'no-such.events.jsonl'}"]) == 1
