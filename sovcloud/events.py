@@ -138,7 +138,9 @@ def _runs(lines: Iterable[str], log: EventLog) -> list[_Run]:
         if kind in KNOWN_EVENTS:
             log.known_events[kind] = log.known_events.get(kind, 0) + 1
         body: dict[str, Any] = event[kind]
-        if kind == "preludeEvent" or current is None:
+        # The engine writes its plugin and policy-pack loading (diagnostics, policyLoadEvent) before the
+        # prelude: those belong to the run the prelude opens, not to a stack of their own.
+        if current is None or (kind == "preludeEvent" and (current.steps or current.violations or current.stacks)):
             if runs and not finished:
                 log.unfinished_runs += 1
             current = _Run()
