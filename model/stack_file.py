@@ -39,6 +39,23 @@ def stack_name_problem(name: str) -> str | None:
     return "invalid stack name: Pulumi allows 1 to 100 letters, digits, '-', '_' and '.' (no spaces or accents)"
 
 
+# Control characters (tab and newline aside) and bidirectional overrides: written as YAML escapes
+# they survive parsing, and in a terminal or a review they rewrite or reorder what is shown.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def _scalar_problem(value: Any) -> str | None:
+    if isinstance(value, str):
+        hidden = _HIDDEN.search(value)
+        if hidden:
+            return f"holds the invisible character U+{ord(hidden.group()):04X}: stack values are printable text"
+        return None
+    if not isinstance(value, _PLAIN_SCALARS):
+        return f"is a YAML {type(value).__name__}: the engine reads only text, numbers, booleans, lists and mappings"
+    return None
+
+
 def _key_path(parent: str, key: object) -> str:
     text = str(key) if isinstance(key, str) else f"<{type(key).__name__} key>"
     return f"{parent}.{text}" if parent else text
@@ -50,6 +67,9 @@ def _shape_problems(value: Any, where: str, problems: list[tuple[str, str]]) -> 
         for key, item in value.items():
             if not isinstance(key, str):
                 problems.append((_key_path(where, key), "keys must be strings (quote the key)"))
+                continue
+            if _HIDDEN.search(key):
+                problems.append((_key_path(where, repr(key)), "a key holds an invisible character"))
                 continue
             if key == "secure":
                 if len(value) != 1:
@@ -66,6 +86,10 @@ def _shape_problems(value: Any, where: str, problems: list[tuple[str, str]]) -> 
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _shape_problems(item, f"{where}[{index}]", problems)
+    else:
+        problem = _scalar_problem(value)
+        if problem:
+            problems.append((where, problem))
 
 
 def stack_document_problems(document: Any, path: Path) -> list[tuple[str, str]]:

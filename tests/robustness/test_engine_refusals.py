@@ -158,3 +158,23 @@ def test_the_check_reports_a_refused_file_by_file_and_key_and_runs_the_others(tm
     assert files["tenant-typo"].error.problems[0][0] == "confg"
     assert isinstance(files["tenant a"].error, ConfigError)
     assert files["platform"].error is None and files["platform"].config
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "fragment"),
+    [
+        ('config:\n  sovcloud:tenant:\n    description: "clear\\x1b[2J"\n', "sovcloud:tenant.description", "U+001B"),
+        ('config:\n  sovcloud:note: "bell\\a"\n', "sovcloud:note", "U+0007"),
+        ('config:\n  sovcloud:note: "admin\\u202Enigol"\n', "sovcloud:note", "U+202E"),
+        ('config:\n  sovcloud:note: "line\\rover"\n', "sovcloud:note", "U+000D"),
+        ("config:\n  sovcloud:blob: !!binary aGVsbG8=\n", "sovcloud:blob", "YAML bytes"),
+        ("config:\n  sovcloud:set: !!set {a, b}\n", "sovcloud:set", "YAML set"),
+    ],
+)
+def test_values_the_engine_reads_otherwise_or_that_hide_text_are_refused(
+    tmp_path: Path, text: str, key: str, fragment: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        read_stack_document(write(tmp_path, text))
+    (problem,) = caught.value.problems
+    assert problem[0] == key and fragment in problem[1]
