@@ -2,36 +2,26 @@
 
 Two engine behaviours are reproduced here: a custom resource without an explicit provider goes
 through the package's *default* provider (configured from `<package>:*` stack config, so usually
-with no region at all), and each resource is resolved to the catalogue site its provider points at.
+with no region at all; even `pulumi:pulumi:StackReference` reads get one, `pulumi:providers:pulumi`,
+served by the engine's builtin provider: `ReadResource` in pulumi/pulumi
+`pkg/resource/deploy/source_eval.go`), and each resource is resolved to the catalogue site its
+provider points at.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from urllib.parse import urlparse
 
 from federation_catalogue import Catalogue
 
 from sovcloud.engine.recording import Registration
+from sovcloud.engine.urns import default_provider_urn, urn_name
+from sovcloud.engine.urns import provider_urn as provider_of
 from sovcloud.results import ResourceRecord
 
 PROVIDER_PREFIX = "pulumi:providers:"
-_NO_DEFAULT_PROVIDER = {"pulumi"}  # the engine's builtin provider serves StackReference reads
-
-
-def _package_version(package: str) -> str:
-    try:
-        return metadata.version(f"pulumi_{package.replace('-', '_')}")
-    except metadata.PackageNotFoundError:
-        return ""
-
-
-def default_provider_urn(stack: str, project: str, package: str) -> str:
-    version = _package_version(package).replace(".", "_")
-    name = f"default_{version}" if version else "default"
-    return f"urn:pulumi:{stack}::{project}::{PROVIDER_PREFIX}{package}::{name}"
 
 
 def _provider_site(provider: Registration, catalogue: Catalogue) -> str | None:
@@ -65,18 +55,20 @@ def to_records(
     defaults: dict[str, ResourceRecord] = {}
     records: list[ResourceRecord] = []
     for reg in registrations:
-        provider_urn: str | None = reg.provider_ref.rsplit("::", 1)[0] if reg.provider_ref else None
+        provider_urn: str | None = provider_of(reg.provider_ref) if reg.provider_ref else None
         package = reg.type.split(":", 1)[0]
         is_provider = reg.type.startswith(PROVIDER_PREFIX)
-        if reg.custom and not is_provider and provider_urn is None and package not in _NO_DEFAULT_PROVIDER:
-            provider_urn = default_provider_urn(stack, project, package)
+        if reg.custom and not is_provider and provider_urn is None:
+            provider_urn = default_provider_urn(stack, project, package, reg.version, reg.plugin_download_url)
             if provider_urn not in defaults:
                 prefix = f"{package}:"
                 inputs = {k[len(prefix) :]: _decode(v) for k, v in config.items() if k.startswith(prefix)}
+                if reg.version:  # the engine adds the requested version to the provider's inputs
+                    inputs["version"] = reg.version
                 defaults[provider_urn] = ResourceRecord(
                     urn=provider_urn,
                     type=f"{PROVIDER_PREFIX}{package}",
-                    name=provider_urn.rsplit("::", 1)[-1],
+                    name=urn_name(provider_urn),
                     custom=True,
                     inputs=inputs,
                 )

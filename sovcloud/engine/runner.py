@@ -1,11 +1,22 @@
-"""Run one stack's program offline, the way the language host runs it, and record what it declares."""
+"""Run one stack's program offline, the way the language host runs it, and record what it declares.
+
+Pulumi's Python language host starts `pulumi-language-python-exec --pwd PROGRAM_DIR ... ENTRY`, which
+changes to the program directory and calls `runpy.run_path(ENTRY)` (pulumi/pulumi
+`sdk/python/cmd/pulumi-language-python-exec`, `sdk/python/cmd/pulumi-language-python/main.go`
+`constructArguments`): so the working directory is the program directory, `run_path` puts it first
+on `sys.path`, and no other directory of the project is there (the shim's own directory is). The
+run here does the same in-process, and takes project directories that the check's own process has
+on `sys.path` (a test runner's rootdir, the current directory) off it while the program runs.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import runpy
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +50,7 @@ def run_stack(
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
     preview: bool = True,
 ) -> StackRun:
-    """Run `project.main` for `stack_file` under the mock runtime; never raises for program errors."""
+    """Run the project's program for `stack_file` under the mock runtime; never raises for program errors."""
     started = time.perf_counter()
     mocks = PreviewMocks(stack_outputs)
     monitor = RecordingMonitor(mocks)
@@ -51,10 +62,11 @@ def run_stack(
     runtime_settings.SETTINGS.outputs.clear()
     previous_cwd = Path.cwd()
     error: BaseException | None = None
-    os.chdir(project.root)  # the language host runs the program from the project directory
+    os.chdir(project.program_dir)
     try:
-        main = str(project.main)
-        _sync_await(run_in_stack(lambda: _run_main(main)))
+        with language_host_sys_path(project.root):
+            entry = project.entry_point
+            _sync_await(run_in_stack(lambda: _run_main(entry)))
     except Exception as exc:
         error = exc
     finally:
@@ -69,5 +81,26 @@ def run_stack(
     )
 
 
-def _run_main(main: str) -> None:
-    runpy.run_path(main, run_name="__main__")
+def _run_main(entry: str) -> None:
+    runpy.run_path(entry, run_name="__main__")
+
+
+def _is_project_path(entry: str, root: Path) -> bool:
+    """A directory of the project's own tree (not one of its virtualenvs' site-packages)."""
+    path = Path(entry or ".").resolve()
+    if "site-packages" in path.parts or "dist-packages" in path.parts:
+        return False
+    return path == root or root in path.parents
+
+
+@contextlib.contextmanager
+def language_host_sys_path(root: Path) -> Iterator[list[str]]:
+    """`sys.path` as the program sees it under the language host: no project directory on it (the
+    program directory comes first through `runpy.run_path`); restored afterwards."""
+    saved = list(sys.path)
+    resolved = root.resolve()
+    sys.path[:] = [entry for entry in saved if not _is_project_path(entry, resolved)]
+    try:
+        yield sys.path
+    finally:
+        sys.path[:] = saved

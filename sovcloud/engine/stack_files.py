@@ -22,9 +22,10 @@ class Project:
 
     root: Path
     name: str
-    main: Path
+    main: Path  # `main` resolved against the root; the root itself when Pulumi.yaml has none
     stack_config_dir: Path
     backend_url: str | None
+    runtime_options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> Project:
@@ -32,13 +33,34 @@ class Project:
         if not isinstance(document, dict) or not isinstance(document.get("name"), str):
             raise UnreadableFile("Pulumi.yaml", "is not a Pulumi project file (no `name:`)")
         backend = document.get("backend") or {}
+        runtime = document.get("runtime")
+        options = runtime.get("options") if isinstance(runtime, dict) else None
         return cls(
             root=root,
             name=str(document["name"]),
             main=root / str(document.get("main") or "."),
             stack_config_dir=root / str(document.get("stackConfigDir") or "."),
             backend_url=backend.get("url") if isinstance(backend, dict) else None,
+            runtime_options=dict(options) if isinstance(options, dict) else {},
         )
+
+    @property
+    def program_dir(self) -> Path:
+        """The language host's working directory (`getPwdMain` in pulumi/pulumi `pkg/engine/project.go`):
+        `main` when it names a directory, the directory holding `main` when it names a file, else the root."""
+        return self.main if self.main.is_dir() else self.main.parent
+
+    @property
+    def entry_point(self) -> str:
+        """What the language host hands `runpy.run_path`, relative to the program directory."""
+        return "." if self.main.is_dir() else self.main.name
+
+    @property
+    def virtualenv(self) -> Path | None:
+        """The program's virtualenv: `runtime.options.virtualenv` resolved against the project root
+        (`resolveVirtualEnvironmentPath` in pulumi/pulumi `sdk/python/toolchain/pip.go`)."""
+        option = self.runtime_options.get("virtualenv")
+        return self.root / str(option) if option else None
 
 
 @dataclass(frozen=True)
