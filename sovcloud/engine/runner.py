@@ -65,7 +65,9 @@ def run_stack(
     os.chdir(project.program_dir)
     try:
         with language_host_sys_path(project.root):
-            entry = project.entry_point
+            # Absolute, where the shim passes "." from inside the directory: this process has run other
+            # programs, and the import system caches a finder for "." at the directory it first meant.
+            entry = str(project.program_dir / project.entry_point)
             _sync_await(run_in_stack(lambda: _run_main(entry)))
     except Exception as exc:
         error = exc
