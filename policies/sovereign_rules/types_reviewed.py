@@ -42,6 +42,8 @@ REVIEWED: Final[dict[str, str]] = {
     "pulumi:providers:keycloak": "its url judged by the value rules (the federation's identity provider)",
     "pulumi:providers:random": "generates values locally; reaches nothing",
     "pulumi:providers:pulumi-python": "runs the program's own dynamic providers (reviewed by kind below)",
+    # The engine gives StackReference reads a default provider of this type (its builtin provider).
+    "pulumi:providers:pulumi": "the engine's builtin provider: serves StackReference reads from the same backend",
     "random:index/randomPassword:RandomPassword": "generated locally",
     "random:index/randomString:RandomString": "generated locally",
     "random:index/randomId:RandomId": "generated locally",
