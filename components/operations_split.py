@@ -2,7 +2,8 @@
 
 The hosting partner's operators get infrastructure roles on the sites the catalogue lists for
 them (site `lu` only) and nothing in tenant projects; the operations partner runs the platform on
-both sites; the technology vendor gets no group, no user and no role anywhere.
+every site the catalogue gives it a role on; the technology vendor gets no group, no user and no
+role anywhere. A site the catalogue lists for no partner gets no partner group at all.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class OperationsSplitArgs:
 
 
 class OperationsSplit(pulumi.ComponentResource):
-    """The split on every site, each through its own site's provider."""
+    """The split on every catalogue site, each through its own site's provider."""
 
     sites: dict[str, SiteAccess]
 

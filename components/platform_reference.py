@@ -1,4 +1,4 @@
-"""What a tenant stack reads from the platform stack: the transit network of each site."""
+"""What a tenant stack reads from the platform stack: the tenant link network of each site."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class PlatformReference:
         return cast(pulumi.Output[str], self._transit(site, "networkId"))
 
     def transit_subnet_ids(self, site: str) -> pulumi.Output[list[str]]:
+        """The link network's subnets: the site's IPv4 blocks, then its IPv6 blocks, in catalogue order."""
         return cast(pulumi.Output[list[str]], self._transit(site, "subnetIds"))
 
     def border_router_id(self, site: str) -> pulumi.Output[str]:

@@ -1,10 +1,11 @@
-"""A tenant across both sites: the same isolated environment on each, data in one, copies in the other.
+"""A tenant on its two sites: the same isolated environment on each, data in one, copies in the other.
 
-Per site: the project (and a provider scoped to it), the network joined to the partner over the
-transit, the security groups, the instances placed there, and the Kubernetes namespace. Across the
-sites: the storage, primary in the active site and replicated or backed up to the other. Which site
-is primary comes from the config (`primarySite`, swapped by `failover`); resources are named after
-their site, not their role, so failing over updates them in place instead of replacing data holders.
+Per site: the project (and a provider scoped to it), the network joined to the site's border router
+over the tenant link network, the security groups, the instances placed there, and the Kubernetes
+namespace. Across the two sites: the storage, primary in the active site and replicated or backed
+up to the other. Which sites (any two of the catalogue) and which is primary come from the config
+(`primarySite`, `replicaSite`, swapped by `failover`); resources are named after their site, not
+their role, so failing over updates them in place instead of replacing data holders.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class TenantSiteParts:
 
 
 class Tenant(pulumi.ComponentResource):
-    """Every resource of one tenant, on both sites, each through its own site's providers."""
+    """Every resource of one tenant, on its two sites, each through its own site's providers."""
 
     sites: dict[str, TenantSiteParts]
     storage: TenantStorage
@@ -59,11 +60,12 @@ class Tenant(pulumi.ComponentResource):
         super().__init__("sovcloud:tenant:Tenant", name, None, opts)
         config, catalogue = args.config, args.catalogue
         self.active_site = config.active_site(catalogue)
+        keys = [key for key in catalogue.sites if key in config.site_keys]  # catalogue order: stable names
         ranges: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = tuple(
-            net for key in catalogue.sites for net in (config.sites[key].ipv4, config.sites[key].ipv6)
+            net for key in keys for net in (config.sites[key].ipv4, config.sites[key].ipv6)
         )
-        self.sites = {key: self._site(name, key, args, ranges) for key in catalogue.sites}
-        replica = catalogue.partner_site(self.active_site).key
+        self.sites = {key: self._site(name, key, args, ranges) for key in keys}
+        replica = config.other_site(self.active_site)
         self.storage = TenantStorage(
             f"{name}-storage",
             TenantStorageArgs(
@@ -90,7 +92,7 @@ class Tenant(pulumi.ComponentResource):
         self, name: str, key: str, args: TenantArgs, ranges: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
     ) -> TenantSiteParts:
         config, catalogue = args.config, args.catalogue
-        site, partner = catalogue.site(key), catalogue.partner_site(key)
+        site, partner = catalogue.site(key), catalogue.site(config.other_site(key))
         role = config.site_role(key, catalogue)
         on_site = pulumi.ResourceOptions(parent=self, providers=args.providers[key].all)
         project = TenantProject(
@@ -116,8 +118,8 @@ class Tenant(pulumi.ComponentResource):
                 allocation=config.sites[key],
                 partner_allocation=config.sites[partner.key],
                 project_id=project.project.id,
-                transit_network_id=args.platform.transit_network_id(key),
-                transit_subnet_ids=args.platform.transit_subnet_ids(key),
+                link_network_id=args.platform.transit_network_id(key),
+                link_subnet_ids=args.platform.transit_subnet_ids(key),
                 border_router_id=args.platform.border_router_id(key),
                 services=config.services,
             ),

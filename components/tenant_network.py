@@ -1,15 +1,16 @@
-"""A tenant's network on one site: its own network and router, joined to the partner site over the transit.
+"""A tenant's network on one site: its own network and router, attached to the site's border router.
 
-The tenant router has interfaces only (its subnets and a port on the site's transit network, with
-the tenant's transit address) and no external gateway. Its routes lead to exactly three kinds of
-destination, all inside the plan: the tenant's range on the partner site (via the tenant router's
-transit address there, on-link over the fibre), and the site's named platform services (via the
-site's border router). The border router gets the way back: a route to the tenant's range via the
-tenant router. Nothing else is reachable, and nothing outside the plan is routed at all.
+The tenant router has interfaces only (its subnets and a port on the site's tenant link network,
+with the tenant's link address) and no external gateway. Its routes lead to exactly two kinds of
+destination, all inside the plan and all via the border router's address in the same link block:
+the tenant's own range on its other site (the border routers carry it over the backbone), and the
+site's named platform services. The border router gets the way back: a route to the tenant's range
+on this site via the tenant router. Nothing else is reachable, and nothing outside the plan is
+routed at all.
 
 Neutron resources take an explicit `tenant_id`, so this component goes through the site's own
-provider: the transit network belongs to the platform project, and only the site's operators may
-put the tenant's port on it.
+provider: the link network belongs to the platform project, and only the site's operators may put
+the tenant's port on it.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ import pulumi
 import pulumi_openstack as openstack
 from federation_catalogue import Site
 
-from components.federation import border_address
+from components.federation import link_subnet_index
 from components.internal_network import InternalNetwork, InternalNetworkArgs
 from model.config.tenant import TenantSite
 
 
 @dataclass(frozen=True)
 class TenantNetworkArgs:
-    """Both ends of the tenant (own site and partner) and what the platform stack provides."""
+    """Both ends of the tenant (this site and its other site) and what the platform stack provides."""
 
     tenant: str
     site: Site
@@ -35,14 +36,14 @@ class TenantNetworkArgs:
     allocation: TenantSite
     partner_allocation: TenantSite
     project_id: pulumi.Input[str]
-    transit_network_id: pulumi.Input[str]
-    transit_subnet_ids: pulumi.Output[list[str]]  # [IPv4, IPv6], from the platform stack
+    link_network_id: pulumi.Input[str]
+    link_subnet_ids: pulumi.Output[list[str]]  # IPv4 blocks then IPv6 blocks, from the platform stack
     border_router_id: pulumi.Input[str]  # the site's border router, from the platform stack
     services: tuple[str, ...] = ()
 
 
 class TenantNetwork(pulumi.ComponentResource):
-    """Network, router, transit port and the routes of one tenant on one site."""
+    """Network, router, link port and the routes of one tenant on one site."""
 
     network: InternalNetwork
     router: openstack.networking.Router
@@ -72,18 +73,19 @@ class TenantNetwork(pulumi.ComponentResource):
             )
             for subnet_version, subnet in ((4, self.network.subnet_v4), (6, self.network.subnet_v6))
         ]
+        v4_index, v6_index = (link_subnet_index(site, own.transit.ipv4), link_subnet_index(site, own.transit.ipv6))
         self.transit_port = openstack.networking.Port(
             f"{name}-transit",
             name=f"tenant-{args.tenant}-transit",
-            description=f"Tenant {args.tenant}'s router on the interconnect",
-            network_id=args.transit_network_id,
+            description=f"Tenant {args.tenant}'s router on site {site.key}'s tenant link network",
+            network_id=args.link_network_id,
             tenant_id=args.project_id,
             fixed_ips=[
                 openstack.networking.PortFixedIpArgs(
-                    subnet_id=args.transit_subnet_ids.apply(lambda ids: ids[0]), ip_address=str(own.transit.ipv4)
+                    subnet_id=args.link_subnet_ids.apply(lambda ids: ids[v4_index]), ip_address=str(own.transit.ipv4)
                 ),
                 openstack.networking.PortFixedIpArgs(
-                    subnet_id=args.transit_subnet_ids.apply(lambda ids: ids[1]), ip_address=str(own.transit.ipv6)
+                    subnet_id=args.link_subnet_ids.apply(lambda ids: ids[v6_index]), ip_address=str(own.transit.ipv6)
                 ),
             ],
             # A router interface: security groups do not apply to it, so it names none (never `default`).
@@ -121,15 +123,21 @@ class TenantNetwork(pulumi.ComponentResource):
             )
         )
 
+    def _border_hop(self, args: TenantNetworkArgs, version: int) -> str:
+        """The border router's address in the link block of the tenant's own link address (on-link)."""
+        own = args.allocation.transit.ipv4 if version == 4 else args.allocation.transit.ipv6
+        return str(args.site.tenant_links.border_address(own))
+
     def _routes_to_partner(self, name: str, args: TenantNetworkArgs, transit_if: pulumi.Resource) -> None:
-        """The tenant's own range on the partner site, via the tenant's router there."""
+        """The tenant's own range on its other site, via this site's border router (then the backbone)."""
         partner = args.partner_allocation
-        for version, destination, hop in (
-            (4, partner.ipv4, partner.transit.ipv4),
-            (6, partner.ipv6, partner.transit.ipv6),
-        ):
+        for version, destination in ((4, partner.ipv4), (6, partner.ipv6)):
             self._route(
-                f"{name}-to-{args.partner.key}-v{version}", self.router.id, str(destination), str(hop), [transit_if]
+                f"{name}-to-{args.partner.key}-v{version}",
+                self.router.id,
+                str(destination),
+                self._border_hop(args, version),
+                [transit_if],
             )
 
     def _routes_to_services(self, name: str, args: TenantNetworkArgs, transit_if: pulumi.Resource) -> None:
@@ -141,7 +149,7 @@ class TenantNetwork(pulumi.ComponentResource):
                     f"{name}-to-{service_name}-v{version}",
                     self.router.id,
                     str(destination),
-                    border_address(args.site, version),
+                    self._border_hop(args, version),
                     [transit_if],
                 )
 

@@ -24,7 +24,7 @@ from model.bounded_text import UnreadableFile
 from sovcloud.cache import CACHE_DIR, ResultCache
 from sovcloud.changes import InputFiles, changed_files, describe_change, extract_base, touched_inputs
 from sovcloud.engine.stack_files import Project, StackFile, discover_stacks, load_stack_file
-from sovcloud.fleet_checks import subnet_overlaps
+from sovcloud.fleet_checks import stack_file_conflicts, subnet_overlaps
 from sovcloud.inputs import (
     CodeInputs,
     dependants_closure,
@@ -167,6 +167,7 @@ def run_check(options: CheckOptions) -> CheckResult:
     readable = [f.path for f in plan.selected if not isinstance(f.error, UnreadableFile)]  # one failure per file
     result.project_findings += check_project(project.root, readable, catalogue)
     result.project_findings += subnet_overlaps(result.stacks, catalogue)
+    result.project_findings += stack_file_conflicts(project.stack_config_dir, root, catalogue)
     if reused:
         result.notes.append(f"{len(reused)} of {len(plan.selected)} stack results reused: their inputs are unchanged")
     if options.changed_since is not None:

@@ -3,6 +3,7 @@
 sovcloud check [STACK ...] [--format FORMAT[=FILE]]... [--changed-since REF] [--jobs N] [--shard K/N]
 sovcloud report (--from-events FILE | --merge FILE...) [--format FORMAT[=FILE]]...
 sovcloud tenant new NAME [...]
+sovcloud capacity [--stacks-dir DIR]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from federation_catalogue import Catalogue, ConfigError, project_catalogue
 from model.bounded_text import UnreadableFile
 from sovcloud.analyzer import PolicyPackError, PolicyPackSession, PolicyPackStartError
 from sovcloud.check import CheckOptions, Shard, run_check
-from sovcloud.commands import tenant
+from sovcloud.commands import capacity, tenant
 from sovcloud.complete_event_log import read_complete_event_log
 from sovcloud.engine.stack_files import Project
 from sovcloud.failures import DEBUG_FLAG, CouldNotRun, ExitCode, check_output_path, fail, run_guarded
@@ -246,6 +247,7 @@ def root(
 
 
 app.add_typer(tenant.app, name="tenant")
+app.command(name="capacity")(capacity.capacity)
 
 
 def run(argv: list[str]) -> int:

@@ -37,22 +37,24 @@ def test_bundled_stacks_are_all_read_as_taken() -> None:
     taken = read_taken(ROOT / "stacks")
     assert {"min-finance", "chu-liege", "bank-bcee"} <= set(taken.tenant_names)
     assert ipaddress.ip_network("10.64.0.0/23") in taken.networks  # a platform network
-    assert ipaddress.ip_address("10.127.0.16") in taken.addresses  # a tenant's transit address
+    assert ipaddress.ip_address("10.127.0.16") in taken.addresses  # a tenant's link address
 
 
 def test_a_new_tenant_next_to_the_bundled_stacks_overlaps_none_of_them(catalogue: Catalogue) -> None:
     taken = read_taken(ROOT / "stacks")
     before = list(taken.networks)
-    allocations = allocate(catalogue, taken, 23)
+    allocations = allocate(catalogue, taken, 23, ("be", "lu"))
+    assert set(allocations) == {"lu", "be"}
     for key, allocation in allocations.items():
         site = catalogue.site(key)
         assert allocation.ipv4.subnet_of(site.pools.tenants.ipv4) and allocation.ipv6.subnet_of(site.pools.tenants.ipv6)
         assert allocation.ipv4.prefixlen == 23 and allocation.ipv6.prefixlen == 64
         assert not any(allocation.ipv4.overlaps(n) for n in before if n.version == 4)
         assert not any(allocation.ipv6.overlaps(n) for n in before if n.version == 6)
-        assert allocation.transit_ipv4 not in taken.addresses and allocation.transit_ipv4 in site.transit.ipv4
-        host = int(allocation.transit_ipv4) - int(site.transit.ipv4.network_address)
-        assert host >= 16 and allocation.transit_ipv6 == site.transit.ipv6.network_address + host
+        for address in (allocation.transit_ipv4, allocation.transit_ipv6):
+            block = site.tenant_links.block_of(address)
+            assert address not in taken.addresses and block is not None
+            assert 16 <= int(address) - int(block.network_address) < block.num_addresses - 1
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -63,7 +65,7 @@ def test_one_hundred_allocations_never_overlap(sizes: list[int]) -> None:
     fresh: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
     transit: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = []
     for prefix in sizes:
-        allocations = allocate(CATALOGUE, taken, prefix)
+        allocations = allocate(CATALOGUE, taken, prefix, ("lu", "be"))
         reserve(taken, allocations)
         for key, allocation in allocations.items():
             pool = CATALOGUE.site(key).pools.tenants
@@ -100,19 +102,18 @@ def test_an_exhausted_pool_is_refused() -> None:
     with pytest.raises(PlanExhausted, match="no free /24"):
         first_free_block(pool, 24, [ipaddress.ip_network(f"10.80.{n}.0/24") for n in range(4)])
     full = Taken(networks=[CATALOGUE.site("be").pools.tenants.ipv4])
-    with pytest.raises(PlanExhausted):
-        allocate(CATALOGUE, full, 24)
+    with pytest.raises(PlanExhausted, match="site be"):
+        allocate(CATALOGUE, full, 24, ("lu", "be"))
 
 
-def test_exhausted_transit_pool_is_refused() -> None:
-    site = CATALOGUE.site("lu")
-    pools = (site.transit.ipv4, site.transit.ipv6)
-    every: set[ipaddress.IPv4Address | ipaddress.IPv6Address] = {
-        site.transit.ipv4.network_address + host for host in range(256)
-    }
-    with pytest.raises(PlanExhausted, match="transit"):
-        first_free_host(pools, every)
-    assert first_free_host(pools, set()) == 16
+def test_link_addresses_fill_the_first_block_then_the_next_and_then_are_refused() -> None:
+    blocks = CATALOGUE.site("lu").tenant_links.ipv4
+    assert first_free_host(blocks, set()) == ipaddress.ip_address("10.127.0.16")
+    first_full = {blocks[0].network_address + host for host in range(256)}
+    assert first_free_host(blocks, first_full) == blocks[1].network_address + 16  # type: ignore[operator]
+    every = first_full | {blocks[1].network_address + host for host in range(blocks[1].num_addresses)}
+    with pytest.raises(PlanExhausted, match="no free link address"):
+        first_free_host(blocks, every)
 
 
 def test_broken_and_foreign_stack_files_still_count_as_taken(tmp_path: Path) -> None:
@@ -130,5 +131,5 @@ def test_broken_and_foreign_stack_files_still_count_as_taken(tmp_path: Path) -> 
     (tmp_path / "Pulumi.unreadable.yaml").write_text("config: [unclosed", encoding="utf-8")
     taken = read_taken(tmp_path)
     assert "odd" in taken.tenant_names
-    allocation = allocate(CATALOGUE, taken, 24)
+    allocation = allocate(CATALOGUE, taken, 24, ("lu", "be"))
     assert not allocation["lu"].ipv4.subnet_of(ipaddress.IPv4Network("10.80.0.0/16"))

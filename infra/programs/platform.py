@@ -1,4 +1,4 @@
-"""The platform stack: both sites, the federation between them, and the operations split."""
+"""The platform stack: every site, the federation between them, and the operations split."""
 
 from __future__ import annotations
 
@@ -75,13 +75,14 @@ def run(config: PlatformConfig, catalogue: Catalogue) -> None:
             "identity-provider", IdentityProviderArgs(catalogue=catalogue), pulumi.ResourceOptions(providers=[keycloak])
         )
     # --- end identity federation
-    # What tenant stacks build on (read through a StackReference, see components/platform_reference.py).
+    # What tenant stacks build on (read through a StackReference, see components/platform_reference.py):
+    # per site, the tenant link network, its subnets (IPv4 blocks then IPv6 blocks) and the border router.
     pulumi.export(
         "transit",
         {
             key: {
-                "networkId": end.transit_network.id,
-                "subnetIds": [s.id for s in end.transit_subnets],
+                "networkId": end.link_network.id,
+                "subnetIds": [s.id for s in end.link_subnets],
                 "routerId": end.router.id,
             }
             for key, end in federation.ends.items()

@@ -1,4 +1,4 @@
-"""A tenant stack: one tenant on both sites, built on the platform stack's transit networks."""
+"""A tenant stack: one tenant on its primary and replica sites, built on the platform stack's link networks."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ def run(config: TenantConfig, catalogue: Catalogue) -> None:
     providers = {
         key: SiteProviders(key, SiteProvidersArgs(site=site, catalogue=catalogue, cloud=config.sites[key].cloud))
         for key, site in catalogue.sites.items()
+        if key in config.site_keys
     }
     platform = PlatformReference(config.platform_stack)
     tenant = Tenant(config.name, TenantArgs(config=config, catalogue=catalogue, providers=providers, platform=platform))

@@ -1,9 +1,10 @@
-"""Config of a tenant stack: one tenant (a ministry, a hospital, a bank) spread over both sites.
+"""Config of a tenant stack: one tenant (a ministry, a hospital, a bank) on two sites of the federation.
 
-The tenant's primary site holds its data; the partner site holds the replicas and backups and can
-take over. `failover: true` swaps the two without touching anything else, so the switch is one
-line in the stack file. Everything the program needs is validated here, before any resource is
-declared: ranges inside each site's tenant pool, transit addresses outside the platform's
+The tenant's primary site holds its data; its replica site (any other site of the catalogue) holds
+the replicas and backups and can take over. `failover: true` swaps the two without touching
+anything else, so the switch is one line in the stack file. Everything the program needs is
+validated here, before any resource is declared: exactly those two sites, ranges inside each
+site's tenant pool, link addresses in the site's tenant link network outside the platform's
 reserved hosts, SCS flavors, encrypted volume types, images from the site registry, and totals
 that fit the tenant's own quotas.
 """
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from federation_catalogue import Catalogue
+from federation_catalogue.catalogue import PLATFORM_LINK_HOSTS
 from pydantic import Field, field_validator
 
 from model.config.address_plan import Problem, outside, overlapping
@@ -25,8 +27,8 @@ from model.scs import MANDATORY_FLAVORS, parse_flavor_name
 TENANT_NAME = r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"
 _LABEL = r"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$"
 DEFAULT_PLATFORM_STACK = "organization/sovcloud/platform"
-# Addresses 1..15 of each site's transit pool belong to the platform (border routers and spares).
-FIRST_TENANT_TRANSIT_HOST = 16
+# Hosts 1..15 of each tenant link block belong to the platform (border router and spares).
+FIRST_TENANT_TRANSIT_HOST = PLATFORM_LINK_HOSTS + 1
 # Volume types every site declares (components/volume_types.py); all of them are encrypted.
 ENCRYPTED_VOLUME_TYPES = ("encrypted", "encrypted-replicated")
 # A repository path inside a site registry: `team/app:tag` or `team/app@sha256:...`, never a host.
@@ -39,7 +41,7 @@ SiteRole = Literal["primary", "replica"]
 
 
 class TransitAddress(Strict):
-    """The tenant router's addresses on the shared transit subnet of one site."""
+    """The tenant router's addresses on its site's tenant link network (where the border router is)."""
 
     ipv4: ipaddress.IPv4Address
     ipv6: ipaddress.IPv6Address
@@ -154,6 +156,9 @@ class TenantConfig(Strict):
     name: str = Field(pattern=TENANT_NAME)
     description: str = ""
     primary_site: str = Field(alias="primarySite")
+    # Where the replicas and backups live; stack files made for the two-site federation leave it out
+    # and name it only under `sites` (the key that is not the primary).
+    replica_site: str | None = Field(default=None, alias="replicaSite")
     failover: bool = False  # true: the replica site takes over (primary and replica swap)
     platform_stack: str = Field(
         default=DEFAULT_PLATFORM_STACK, alias="platformStack", pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+){0,2}$"
@@ -171,12 +176,28 @@ class TenantConfig(Strict):
 
     # --- what the program reads -------------------------------------------------------------------------
 
-    def active_site(self, catalogue: Catalogue) -> str:
-        """Where the tenant's data and workloads live now: the primary site, or its partner after failover."""
-        return catalogue.partner_site(self.primary_site).key if self.failover else self.primary_site
+    @property
+    def replica(self) -> str:
+        """The replica site: `replicaSite`, or else the one site under `sites` that is not the primary."""
+        if self.replica_site is not None:
+            return self.replica_site
+        return next((key for key in self.sites if key != self.primary_site), "")
 
-    def site_role(self, site: str, catalogue: Catalogue) -> SiteRole:
-        return "primary" if site == self.active_site(catalogue) else "replica"
+    @property
+    def site_keys(self) -> tuple[str, str]:
+        """The tenant's two sites, primary first (as configured, whatever the failover)."""
+        return (self.primary_site, self.replica)
+
+    def active_site(self, catalogue: Catalogue | None = None) -> str:
+        """Where the tenant's data and workloads live now: the primary site, or the replica after failover."""
+        return self.replica if self.failover else self.primary_site
+
+    def other_site(self, site: str) -> str:
+        """The tenant's other site: where its range is routed to from `site`, and where copies go."""
+        return self.replica if site == self.primary_site else self.primary_site
+
+    def site_role(self, site: str, catalogue: Catalogue | None = None) -> SiteRole:
+        return "primary" if site == self.active_site() else "replica"
 
     @property
     def project_name(self) -> str:
@@ -191,6 +212,7 @@ class TenantConfig(Strict):
             found.append(
                 (("primarySite",), f"unknown site {self.primary_site!r} (catalogue sites: {_list(catalogue.sites)})")
             )
+        found += self._replica_problems(catalogue)
         found += self._site_problems(catalogue)
         found += self._name_problems()
         for index, group in enumerate(self.groups):
@@ -257,16 +279,46 @@ class TenantConfig(Strict):
                     ((*loc, "ipv6"), f"/{allocation.ipv6.prefixlen} must be a /64 (one IPv6 subnet per network)")
                 )
             allocations += [((*loc, "ipv4"), allocation.ipv4), ((*loc, "ipv6"), allocation.ipv6)]
-            for version, address, transit_pool in (
-                ("ipv4", allocation.transit.ipv4, site.transit.ipv4),
-                ("ipv6", allocation.transit.ipv6, site.transit.ipv6),
-            ):
-                found += _transit_problems((*loc, "transit", version), address, transit_pool, site_key)
+            for version, address in (("ipv4", allocation.transit.ipv4), ("ipv6", allocation.transit.ipv6)):
+                blocks = site.tenant_links.blocks(address.version)
+                found += _transit_problems((*loc, "transit", version), address, blocks, site_key)
         found += overlapping(allocations)
-        for site_key in catalogue.sites:
-            if site_key not in self.sites:
+        return found
+
+    def _replica_problems(self, catalogue: Catalogue) -> list[Problem]:
+        """Two different catalogue sites, and `sites` naming exactly those two."""
+        found: list[Problem] = []
+        if self.replica_site is not None and self.replica_site not in catalogue.sites:
+            found.append(
+                (("replicaSite",), f"unknown site {self.replica_site!r} (catalogue sites: {_list(catalogue.sites)})")
+            )
+        elif self.replica_site is not None and self.replica_site == self.primary_site:
+            found.append((("replicaSite",), "must differ from primarySite: the replica is the other copy"))
+        if found:
+            return found
+        replica = self.replica
+        if self.replica_site is None and len(self.sites) != 2:
+            others = [key for key in catalogue.sites if key != self.primary_site]
+            if len(self.sites) < 2 and len(others) == 1:
+                replica = others[0]  # the two-site federation: the replica can only be the other site
+            else:
+                return [
+                    (("replicaSite",), f"is required when `sites` names {len(self.sites)} sites (it names the replica)")
+                ]
+        wanted = (self.primary_site, replica)
+        if set(self.sites) != set(wanted):
+            missing = [key for key in wanted if key not in self.sites]
+            extra = [key for key in self.sites if key not in wanted]
+            if missing:
                 found.append(
-                    (("sites",), f"site {site_key!r} is missing: a tenant lives on both sites of the federation")
+                    (("sites",), f"site {missing[0]!r} is missing: the tenant lives on {' and '.join(wanted)}")
+                )
+            for key in extra:
+                found.append(
+                    (
+                        ("sites", key),
+                        f"is neither the primary nor the replica site ({self.primary_site}, {self.replica})",
+                    )
                 )
         return found
 
@@ -329,16 +381,17 @@ class TenantConfig(Strict):
 def _transit_problems(
     loc: tuple[int | str, ...],
     address: ipaddress.IPv4Address | ipaddress.IPv6Address,
-    pool: ipaddress.IPv4Network | ipaddress.IPv6Network,
+    blocks: tuple[ipaddress.IPv4Network, ...] | tuple[ipaddress.IPv6Network, ...],
     site_key: str,
 ) -> list[Problem]:
-    if address not in pool:
-        return [(loc, f"{address} is outside site {site_key}'s transit pool {pool}")]
+    pool = next((block for block in blocks if address in block), None)
+    if pool is None:
+        return [(loc, f"{address} is outside site {site_key}'s tenant link network ({_list(map(str, blocks))})")]
     host = int(address) - int(pool.network_address)
     last = pool.num_addresses - 1
     if host < FIRST_TENANT_TRANSIT_HOST:
         return [
-            (loc, f"{address} is one of the platform's transit addresses (hosts 1..15 of {pool}); use host 16 or above")
+            (loc, f"{address} is one of the platform's link addresses (hosts 1..15 of {pool}); use host 16 or above")
         ]
     if host >= last:
         return [(loc, f"{address} is the last address of {pool}; use one below it")]

@@ -56,6 +56,44 @@ class SitePools(_Frozen):
     tenants: DualStack
 
 
+class DualStackAddress(_Frozen):
+    """One host, by IP version."""
+
+    ipv4: ipaddress.IPv4Address
+    ipv6: ipaddress.IPv6Address
+
+
+# Hosts 1..15 of every tenant link block belong to the platform (host 1: the border router).
+PLATFORM_LINK_HOSTS = 15
+BORDER_LINK_HOST = 1
+
+
+class TenantLinks(_Frozen):
+    """The blocks of a site's tenant link network, one subnet each, by IP version."""
+
+    ipv4: tuple[IPv4Net, ...] = Field(min_length=1)
+    ipv6: tuple[IPv6Net, ...] = Field(min_length=1)
+
+    def blocks(self, version: int) -> tuple[IPv4Net, ...] | tuple[IPv6Net, ...]:
+        return self.ipv4 if version == 4 else self.ipv6
+
+    def all_blocks(self) -> tuple[IPv4Net | IPv6Net, ...]:
+        return (*self.ipv4, *self.ipv6)
+
+    def block_of(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> IPv4Net | IPv6Net | None:
+        """The block holding `address`, if any."""
+        return next((b for b in self.blocks(address.version) if address in b), None)
+
+    def border_address(
+        self, address: ipaddress.IPv4Address | ipaddress.IPv6Address
+    ) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+        """The border router's address in the block holding `address`: a tenant router's on-link next hop."""
+        block = self.block_of(address)
+        if block is None:
+            raise ValueError(f"{address} is in no tenant link block")
+        return block.network_address + BORDER_LINK_HOST
+
+
 class Site(_Frozen):
     """One partner site: where it is, how to reach its APIs, and its share of the address plan."""
 
@@ -74,8 +112,19 @@ class Site(_Frozen):
     ipv4: IPv4Net
     ipv6: IPv6Net
     pools: SitePools
-    transit: DualStack
+    border: DualStackAddress
+    tenant_links: TenantLinks
     services: dict[str, PlatformService]
+
+    @property
+    def endpoint_hosts(self) -> dict[str, str]:
+        """Every endpoint's host name, by catalogue key (registries are given without a scheme)."""
+        hosts: dict[str, str] = {}
+        for name in ("identity_endpoint", "object_storage_endpoint", "image_mirror", "kubernetes_api"):
+            hosts[name] = str(getattr(self, name).host or "")
+        hosts["container_registry"] = self.container_registry.split("/", 1)[0].split(":", 1)[0]
+        hosts["chart_repository"] = self.chart_repository.removeprefix("oci://").split("/", 1)[0].split(":", 1)[0]
+        return hosts
 
     @property
     def ranges(self) -> tuple[IPv4Net, IPv6Net]:
@@ -109,7 +158,7 @@ class StateBackend(_Frozen):
 class AddressPlan(_Frozen):
     federation: DualStack
     interconnect: DualStack
-    transit_subnet: DualStack
+    backbone: DualStack
 
 
 class Catalogue(_Frozen):
@@ -117,6 +166,7 @@ class Catalogue(_Frozen):
 
     version: Literal[1]
     eu_countries: frozenset[str]
+    internal_domain: str = Field(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
     address_plan: AddressPlan
     sites: dict[str, Site]
     partners: dict[Literal["hosting", "operations", "vendor"], Partner]
@@ -130,28 +180,21 @@ class Catalogue(_Frozen):
         return {key: {**value, "key": key} for key, value in sites.items()}
 
     def problems(self) -> list[tuple[tuple[int | str, ...], str]]:
-        """Facts that contradict each other: a non-EU site, ranges outside the plan, a dangling site."""
+        """Facts that contradict each other, each at the key that breaks: see `site_problems`."""
         found: list[tuple[tuple[int | str, ...], str]] = []
-        plan = self.address_plan.federation
-        eu = sorted(self.eu_countries)
-        for key, site in self.sites.items():
-            if site.country not in self.eu_countries:
-                found.append(
-                    (("sites", key, "country"), f"{site.country} is not an EU member state (EU-27: {' '.join(eu)})")
-                )
-            for name, net in (("ipv4", site.ipv4), ("ipv6", site.ipv6)):
+        plan = self.address_plan
+        for version in ("ipv4", "ipv6"):
+            for name in ("interconnect", "backbone"):
+                net = getattr(getattr(plan, name), version)
                 if not self.in_plan(net):
-                    found.append(
-                        (("sites", key, name), f"{net} is outside the federation plan {plan.ipv4}/{plan.ipv6}")
-                    )
-            for pool_name, pool in (("platform", site.pools.platform), ("tenants", site.pools.tenants)):
-                for version, net in (("ipv4", pool.ipv4), ("ipv6", pool.ipv6)):
-                    if not site.contains(net):
-                        found.append((("sites", key, "pools", pool_name, version), f"{net} is outside the site range"))
-            transit = self.address_plan.transit_subnet
-            for version, net in (("ipv4", site.transit.ipv4), ("ipv6", site.transit.ipv6)):
-                if not net.subnet_of(getattr(transit, version)):
-                    found.append((("sites", key, "transit", version), f"{net} is outside the transit subnet"))
+                    found.append((("address_plan", name, version), f"{net} is outside the federation plan"))
+            backbone, interconnect = getattr(plan.backbone, version), getattr(plan.interconnect, version)
+            if not backbone.subnet_of(interconnect):
+                found.append((("address_plan", "backbone", version), f"{backbone} is outside the interconnect"))
+        if len(self.sites) < 2:
+            found.append((("sites",), "a federation has at least two sites: a tenant's replica lives on another one"))
+        for key in self.sites:
+            found += self.site_problems(key)
         vendor = self.partners.get("vendor")
         if vendor is not None and (vendor.group or vendor.roles or vendor.tenant_project_roles):
             found.append((("partners", "vendor"), "the technology vendor has no group and no role anywhere"))
@@ -166,17 +209,103 @@ class Catalogue(_Frozen):
         ):
             if ref not in self.sites:
                 found.append((loc, f"unknown site {ref!r}"))
+        if not self.under_internal_domain(str(self.identity_provider.url.host or "")):
+            found.append((("identity_provider", "url"), f"the host is not under {self.internal_domain}"))
         return found
+
+    def site_problems(self, key: str) -> list[tuple[tuple[int | str, ...], str]]:
+        """One site against the facts and against every other site: an EU country, a region (and
+        zones) of its own, endpoints under the internal domain, ranges inside the plan and disjoint
+        from every other site's, pools inside its range, and transit addresses of its own."""
+        site = self.sites[key]
+        # Compared with the sites listed before it, so a clash is reported once, at the later site.
+        keys = list(self.sites)
+        others = {k: self.sites[k] for k in keys[: keys.index(key)]}
+        loc = ("sites", key)
+        found: list[tuple[tuple[int | str, ...], str]] = []
+        if site.country not in self.eu_countries:
+            eu = " ".join(sorted(self.eu_countries))
+            found.append(((*loc, "country"), f"{site.country} is not an EU member state (EU-27: {eu})"))
+        for field in ("region", "kubernetes_region"):
+            owner = next((k for k, s in others.items() if getattr(s, field) == getattr(site, field)), None)
+            if owner is not None:
+                found.append(((*loc, field), f"{getattr(site, field)} is already site {owner}'s {field}"))
+        for index, zone in enumerate(site.availability_zones):
+            owner = next((k for k, s in others.items() if zone in s.availability_zones), None)
+            if owner is not None:
+                found.append(((*loc, "availability_zones", index), f"{zone} is already a zone of site {owner}"))
+        for name, host in site.endpoint_hosts.items():
+            if not self.under_internal_domain(host):
+                found.append(((*loc, name), f"{host or 'the endpoint'} is not a host under {self.internal_domain}"))
+        for version, net in (("ipv4", site.ipv4), ("ipv6", site.ipv6)):
+            plan = getattr(self.address_plan.federation, version)
+            if not self.in_plan(net):
+                found.append(((*loc, version), f"{net} is outside the federation plan {plan}"))
+            interconnect = getattr(self.address_plan.interconnect, version)
+            if net.overlaps(interconnect):
+                found.append(((*loc, version), f"{net} overlaps the interconnect {interconnect}"))
+            for other_key, other in others.items():
+                if net.overlaps(getattr(other, version)):
+                    found.append(((*loc, version), f"{net} overlaps site {other_key}'s {getattr(other, version)}"))
+        pools = (("platform", site.pools.platform), ("tenants", site.pools.tenants))
+        for pool_name, pool in pools:
+            for version, net in (("ipv4", pool.ipv4), ("ipv6", pool.ipv6)):
+                if not site.contains(net):
+                    found.append(((*loc, "pools", pool_name, version), f"{net} is outside the site range"))
+        for version, a, b in (
+            ("ipv4", site.pools.platform.ipv4, site.pools.tenants.ipv4),
+            ("ipv6", site.pools.platform.ipv6, site.pools.tenants.ipv6),
+        ):
+            if a.overlaps(b):  # type: ignore[arg-type]
+                found.append(((*loc, "pools", "tenants", version), f"{b} overlaps the platform pool {a}"))
+        for name, service in site.services.items():
+            for version, net in (("ipv4", service.ipv4), ("ipv6", service.ipv6)):
+                if not net.subnet_of(getattr(site.pools.platform, version)):
+                    found.append(((*loc, "services", name, version), f"{net} is outside the platform pool"))
+        found += self._transit_problems(key, site, others)
+        return found
+
+    def _transit_problems(
+        self, key: str, site: Site, others: dict[str, Site]
+    ) -> list[tuple[tuple[int | str, ...], str]]:
+        loc = ("sites", key)
+        found: list[tuple[tuple[int | str, ...], str]] = []
+        plan = self.address_plan
+        for version, address in (("ipv4", site.border.ipv4), ("ipv6", site.border.ipv6)):
+            backbone = getattr(plan.backbone, version)
+            if address not in backbone or address in (backbone.network_address, backbone[-1]):
+                found.append(((*loc, "border", version), f"{address} is not a host of the backbone {backbone}"))
+            owner = next((k for k, s in others.items() if getattr(s.border, version) == address), None)
+            if owner is not None:
+                found.append(((*loc, "border", version), f"{address} is already site {owner}'s border address"))
+        seen: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for version in ("ipv4", "ipv6"):
+            interconnect, backbone = getattr(plan.interconnect, version), getattr(plan.backbone, version)
+            for index, block in enumerate(getattr(site.tenant_links, version)):
+                where = (*loc, "tenant_links", version, index)
+                if not block.subnet_of(interconnect):
+                    found.append((where, f"{block} is outside the interconnect {interconnect}"))
+                elif block.overlaps(backbone):
+                    found.append((where, f"{block} overlaps the backbone {backbone}"))
+                if block.num_addresses <= PLATFORM_LINK_HOSTS + 2:
+                    found.append((where, f"{block} is too small: hosts 1..{PLATFORM_LINK_HOSTS} are the platform's"))
+                if any(block.overlaps(other) for other in seen):  # type: ignore[arg-type]
+                    found.append((where, f"{block} overlaps another block of this site"))
+                seen.append(block)
+                for other_key, other in others.items():
+                    if any(block.overlaps(b) for b in getattr(other.tenant_links, version)):  # type: ignore[arg-type]
+                        found.append((where, f"{block} overlaps a tenant link block of site {other_key}"))
+        return found
+
+    def under_internal_domain(self, host: str) -> bool:
+        return host.lower().endswith("." + self.internal_domain)
 
     def site(self, key: str) -> Site:
         return self.sites[key]
 
-    def partner_site(self, key: str) -> Site:
-        """The other site of the two: where a tenant's replica and backups live."""
-        others = [s for k, s in self.sites.items() if k != key]
-        if len(others) != 1:
-            raise ValueError("the federation has exactly two sites")
-        return others[0]
+    def other_sites(self, key: str) -> list[Site]:
+        """Every site but `key`, in catalogue order: where a site's border router routes to."""
+        return [s for k, s in self.sites.items() if k != key]
 
     def in_plan(self, network: IPv4Net | IPv6Net) -> bool:
         plan = self.address_plan.federation

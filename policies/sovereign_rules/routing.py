@@ -1,26 +1,29 @@
 """Routing: no router gateway to an external network, no route or subnet leaving the plan.
 
-Cross-site traffic flows through router *interfaces* on the transit network with routes to the
-partner's range; nothing has an external gateway. Subnets, their host routes, pools and DNS
-resolvers all stay inside the plan (a public resolver is a path to the internet).
+Cross-site traffic flows through router *interfaces* on the interconnect with routes to the other
+sites' ranges; nothing has an external gateway. Subnets, their host routes, pools and DNS
+resolvers all stay inside the plan (a public resolver is a path to the internet). A tenant's
+routes lead only to its own ranges and the platform's service addresses, never to another
+tenant's range or a whole site.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from .core.addresses import outside_plan
-from .core.catalogue import plan
-from .core.framework import MANDATORY, Resource, Rule
+from .core.addresses import Network, outside_plan, parse_network
+from .core.catalogue import Catalogue, plan
+from .core.framework import MANDATORY, Resource, Rule, StackRule
 from .core.references import NO_INTERNET
 from .core.types import CLUSTER_TEMPLATE
 from .core.values import UNKNOWN, Unknown, flag, get, items, text, value_specs
 
 ROUTER: Final = "openstack:networking/router:Router"
+PORT: Final = "openstack:networking/port:Port"
 ROUTER_ROUTE: Final = "openstack:networking/routerRoute:RouterRoute"
 ROUTER_ROUTES: Final = "openstack:networking/routerRoutesV2:RouterRoutesV2"
 SUBNET: Final = "openstack:networking/subnet:Subnet"
@@ -146,6 +149,53 @@ def _template_dns(r: Resource) -> Iterator[str]:
             yield message
 
 
+def _tenant_facts(catalogue: Catalogue) -> tuple[list[Network], set[Network]]:
+    """The tenant pools and the platform service addresses of every site."""
+    pools: list[Network] = [net for site in catalogue.sites.values() for net in site.pools.tenants.networks()]
+    services = {net for site in catalogue.sites.values() for svc in site.services.values() for net in svc.networks()}
+    return pools, services
+
+
+def _destinations(r: Resource) -> Iterator[tuple[str, Any]]:
+    if r.type == ROUTER_ROUTE:
+        yield "destinationCidr", r.props.get("destinationCidr")
+    elif r.type == ROUTER_ROUTES:
+        routes = items(r.props.get("routes"))
+        for index, route in enumerate([] if isinstance(routes, Unknown) else routes):
+            yield f"routes[{index}].destinationCidr", get(route, "destinationCidr")
+
+
+def _tenant_routes(
+    resources: list[Resource], catalogue: Catalogue, config: Mapping[str, Any]
+) -> Iterator[tuple[str, str | None]]:
+    """In a tenant's stack (a subnet in a tenant pool, or a router or port of a tenant project), every
+    route leads into one of the stack's own tenant subnets or to a platform service address."""
+    pools, services = _tenant_facts(catalogue)
+    own: list[Network] = []
+    for r in resources:
+        net = parse_network(r.props.get("cidr")) if r.type == SUBNET else None
+        if net is not None and any(net.version == p.version and net.subnet_of(p) for p in pools):  # type: ignore[arg-type]
+            own.append(net)
+    tenant_owned = any(r.type in (ROUTER, PORT) and text(r.props.get("tenantId")) is not None for r in resources)
+    if not own and not tenant_owned:
+        return  # not a tenant's stack: the border routers' routes to whole sites are the platform's
+    shown = ", ".join(str(n) for n in own) or "none declared"
+    for r in resources:
+        for field, value in _destinations(r):
+            destination = parse_network(value) if isinstance(value, str) else None
+            if destination is None:
+                yield f"{field} {value!r} could not be verified: a tenant's route must name its destination", r.urn
+            elif destination not in services and not any(
+                destination.version == o.version and destination.subnet_of(o)  # type: ignore[arg-type]
+                for o in own
+            ):
+                yield (
+                    f"{field} {destination} reaches beyond the tenant's own ranges ({shown}) and the platform "
+                    "services: another tenant's or a whole site's range",
+                    r.urn,
+                )
+
+
 RULES: Final = [
     Rule(
         name="router-has-no-external-gateway",
@@ -194,5 +244,21 @@ RULES: Final = [
         framework=NO_INTERNET,
         remediation="Set dns_nameservers to the site's DNS service addresses (federation.yaml services.dns).",
         checks={SUBNET: _subnet_dns, CLUSTER_TEMPLATE: _template_dns},
+    ),
+    StackRule(
+        name="tenant-routes-reach-only-own-ranges",
+        description=(
+            "In a tenant's stack every route leads to one of the tenant's own ranges or a platform service "
+            "address: no tenant reaches another tenant's range, nor a whole site."
+        ),
+        severity=Severity.CRITICAL,
+        enforcement=MANDATORY,
+        tags=("isolation", "network", "openstack"),
+        framework=NO_INTERNET,
+        remediation=(
+            "Route the tenant's own range on its other site via the site's border router, and the platform "
+            "services by their addresses (federation.yaml services); nothing wider."
+        ),
+        check=_tenant_routes,
     ),
 ]

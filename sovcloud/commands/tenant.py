@@ -2,12 +2,16 @@
 
 The new stack file is built in memory, validated exactly as the program validates its config
 (`infra.stack_kinds.parse_stack_config`), and only then written, never over an existing file.
-Any refusal (invalid or duplicate name, invalid size or quota, exhausted address plan) is one line
-on stderr, exit code 2, and nothing written.
+Reading what is taken, allocating and writing happen under the lock of the stacks directory, and
+the allocation is checked again against a fresh read just before writing, so concurrent runs never
+hand out the same range or address. Any refusal (invalid or duplicate name, invalid size or quota,
+exhausted address plan) is one line on stderr (the capacity report after it when the plan is
+exhausted), exit code 2, and nothing written.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import shutil
 import tempfile
@@ -25,15 +29,21 @@ from infra.stack_kinds import parse_stack_config
 from model.config.common import OPENSTACK_QUOTA_MAX, Quotas
 from model.config.loader import read_stack_file
 from model.config.tenant import DEFAULT_PLATFORM_STACK, TENANT_NAME
-from sovcloud.allocation import PlanExhausted, allocate, read_taken
+from sovcloud.allocation import PlanExhausted, SiteAllocation, Taken, allocate, read_taken, reserve
+from sovcloud.capacity import default_replica, federation_capacity
+from sovcloud.capacity import render as render_capacity
 from sovcloud.passphrase import new_encryption_salt, passphrase_from_environment
+from sovcloud.stacks_lock import StacksBusy, stacks_lock
 
-app = typer.Typer(help="Create tenant stacks: ranges on both sites, quotas, groups, validated.", no_args_is_help=True)
+app = typer.Typer(
+    help="Create tenant stacks: ranges on a primary and a replica site, quotas, groups, validated.",
+    no_args_is_help=True,
+)
 
 
 @app.callback()
 def tenant() -> None:
-    """Tenant stacks: one stack per tenant, on both sites."""
+    """Tenant stacks: one stack per tenant, on its primary and replica sites."""
 
 
 class Size(StrEnum):
@@ -70,7 +80,11 @@ DEFAULT_GROUPS = (
 
 
 class Refusal(Exception):
-    """A reason not to write the stack file, in one line."""
+    """A reason not to write the stack file, in one line (and, when the plan is full, the capacity report)."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 def quota_keys() -> list[str]:
@@ -101,35 +115,50 @@ def build_document(
     catalogue: Catalogue,
     stacks_dir: Path,
     primary_site: str,
+    replica_site: str | None = None,
     size: Size,
     quota_overrides: dict[str, int],
     kubernetes: bool,
     description: str,
     passphrase: str | None,
+    taken: Taken | None = None,
 ) -> dict[str, Any]:
-    """The whole stack file for a new tenant, with freshly allocated ranges."""
+    """The whole stack file for a new tenant, with freshly allocated ranges. `taken` (what the stack
+    files hold; read from `stacks_dir` when not given) gets the new allocation reserved in it."""
     if not re.fullmatch(TENANT_NAME, name):
         raise Refusal(
             f"invalid tenant name {name!r}: use 3 to 32 lowercase letters, digits and dashes, "
             "starting with a letter and not ending with a dash"
         )
-    taken = read_taken(stacks_dir)
+    taken = read_taken(stacks_dir) if taken is None else taken
     if name in taken.tenant_names:
         raise Refusal(f"tenant {name!r} already exists in {taken.tenant_names[name]}")
     if primary_site not in catalogue.sites:
         raise Refusal(f"unknown primary site {primary_site!r} (catalogue sites: {', '.join(catalogue.sites)})")
+    if replica_site is None:
+        replica_site = default_replica(catalogue, taken, primary_site, size.value)
+    elif replica_site not in catalogue.sites:
+        raise Refusal(f"unknown replica site {replica_site!r} (catalogue sites: {', '.join(catalogue.sites)})")
+    elif replica_site == primary_site:
+        raise Refusal(f"--replica-site {replica_site} is the primary site: the replica lives on another site")
     prefix, quotas, k8s_quota = SIZES[size]
     try:
-        allocations = allocate(catalogue, taken, prefix)
+        allocations = allocate(catalogue, taken, prefix, (primary_site, replica_site))
     except PlanExhausted as error:
-        raise Refusal(f"the address plan is exhausted for a {size.value} tenant: {error}") from None
+        raise Refusal(
+            f"the address plan is exhausted for a {size.value} tenant: {error}",
+            render_capacity(federation_capacity(catalogue, taken)),
+        ) from None
+    reserve(taken, allocations)
+    taken.tenant_names[name] = stacks_dir / f"Pulumi.tenant-{name}.yaml"
     body: dict[str, Any] = {
         "name": name,
         "description": description or f"Tenant {name}",
         "primarySite": primary_site,
+        "replicaSite": replica_site,
         "failover": False,
         "platformStack": DEFAULT_PLATFORM_STACK,
-        "sites": {key: allocation.as_config() for key, allocation in allocations.items()},
+        "sites": {key: allocations[key].as_config() for key in catalogue.sites if key in allocations},
         "quotas": {**quotas, **quota_overrides},
         "services": ["dns", "ntp", "object-storage"],
         "groups": [dict(group) for group in DEFAULT_GROUPS],
@@ -142,7 +171,7 @@ def build_document(
     return document
 
 
-def render(document: dict[str, Any], name: str, size: Size) -> str:
+def render_stack(document: dict[str, Any], name: str, size: Size) -> str:
     header = (
         f"# Tenant stack: {name} ({size.value}), created by `sovcloud tenant new`.\n"
         f"# Run: pulumi stack select tenant-{name} && pulumi preview --policy-pack policies\n"
@@ -156,6 +185,25 @@ def validate(text: str, shown: str) -> None:
         path = Path(scratch) / "Pulumi.tenant.yaml"
         path.write_text(text, encoding="utf-8")
         parse_stack_config(read_stack_file(path), shown)
+
+
+def recheck(document: dict[str, Any], stacks_dir: Path) -> None:
+    """Under the lock, just before writing: nothing allocated may have been taken meanwhile (a hand edit
+    or a writer that did not take the lock); refuses naming what clashes."""
+    body = document["config"]["sovcloud:tenant"]
+    taken = read_taken(stacks_dir)
+    if body["name"] in taken.tenant_names:
+        raise Refusal(f"tenant {body['name']!r} appeared meanwhile in {taken.tenant_names[body['name']]}")
+    for key, entry in body["sites"].items():
+        allocation = SiteAllocation(
+            ipv4=ipaddress.IPv4Network(entry["ipv4"]),
+            ipv6=ipaddress.IPv6Network(entry["ipv6"]),
+            transit_ipv4=ipaddress.IPv4Address(entry["transit"]["ipv4"]),
+            transit_ipv6=ipaddress.IPv6Address(entry["transit"]["ipv6"]),
+        )
+        clashes = allocation.clashes(taken)
+        if clashes:
+            raise Refusal(f"site {key}: {clashes[0]} in another stack file, taken meanwhile; run it again")
 
 
 def find_project_root(start: Path) -> Path | None:
@@ -184,6 +232,15 @@ def deploy(stack: str, stacks_dir: Path) -> None:
 def new(
     name: Annotated[str, typer.Argument(help="Tenant name: lowercase letters, digits and dashes.")],
     primary_site: Annotated[str, typer.Option("--primary-site", "-p", help="Site holding the tenant's data.")] = "lu",
+    replica_site: Annotated[
+        str | None,
+        typer.Option(
+            "--replica-site",
+            "-r",
+            help="Site holding the replicas and backups; default: the other site with room for the most "
+            "more tenants of this size (the first in catalogue order on a tie).",
+        ),
+    ] = None,
     size: Annotated[Size, typer.Option(help="Network size and default quotas.")] = Size.medium,
     quota: Annotated[
         list[str] | None, typer.Option("--quota", "-q", help="Quota override KEY=VALUE (e.g. cores=32); repeatable.")
@@ -195,32 +252,42 @@ def new(
         bool, typer.Option("--up", help="Also create the stack and run `pulumi up` (needs the CLI).")
     ] = False,
 ) -> None:
-    """Allocate ranges on both sites, write stacks/Pulumi.tenant-NAME.yaml, validate it like the program does."""
+    """Allocate ranges on the primary and replica sites, write stacks/Pulumi.tenant-NAME.yaml, validate it
+    like the program does."""
     stack = f"tenant-{name}"
     path = stacks_dir / f"Pulumi.{stack}.yaml"
     try:
         if not stacks_dir.is_dir():
             raise Refusal(f"no stacks directory {stacks_dir}")
-        if path.exists():
-            raise Refusal(f"{path} already exists")
         passphrase = passphrase_from_environment()
-        document = build_document(
-            name,
-            catalogue=load_catalogue(),
-            stacks_dir=stacks_dir,
-            primary_site=primary_site,
-            size=size,
-            quota_overrides=parse_quota_overrides(quota or []),
-            kubernetes=kubernetes,
-            description=description,
-            passphrase=passphrase,
-        )
-        text = render(document, name, size)
-        validate(text, str(path))
-        with path.open("x", encoding="utf-8") as stream:
-            stream.write(text)
+        overrides = parse_quota_overrides(quota or [])
+        with stacks_lock(stacks_dir):
+            if path.exists():
+                raise Refusal(f"{path} already exists")
+            document = build_document(
+                name,
+                catalogue=load_catalogue(),
+                stacks_dir=stacks_dir,
+                primary_site=primary_site,
+                replica_site=replica_site,
+                size=size,
+                quota_overrides=overrides,
+                kubernetes=kubernetes,
+                description=description,
+                passphrase=passphrase,
+            )
+            text = render_stack(document, name, size)
+            validate(text, str(path))
+            recheck(document, stacks_dir)
+            with path.open("x", encoding="utf-8") as stream:
+                stream.write(text)
     except Refusal as refusal:
         typer.echo(f"sovcloud tenant new: {refusal}; nothing written", err=True)
+        if refusal.details:
+            typer.echo(refusal.details, err=True)
+        raise typer.Exit(2) from None
+    except StacksBusy as busy:
+        typer.echo(f"sovcloud tenant new: {busy}; nothing written", err=True)
         raise typer.Exit(2) from None
     except ConfigError as error:
         problems = "; ".join(f"{key}: {message}" for key, message in error.problems)
@@ -232,7 +299,7 @@ def new(
     sites = document["config"]["sovcloud:tenant"]["sites"]
     typer.echo(f"wrote {path}")
     for key, allocation in sites.items():
-        role = "primary" if key == primary_site else "replica"
+        role = "primary" if key == document["config"]["sovcloud:tenant"]["primarySite"] else "replica"
         transit = allocation["transit"]
         typer.echo(
             f"  {key} ({role}): {allocation['ipv4']} {allocation['ipv6']}, transit {transit['ipv4']} {transit['ipv6']}"

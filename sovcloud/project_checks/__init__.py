@@ -24,8 +24,8 @@ from sovcloud.project_checks.federation_hosts import FederationHosts, federation
 from sovcloud.project_checks.located import Document, DocumentError, Leaf, leaves, load_document
 from sovcloud.project_checks.outside_services import esc_problem, outside_problems
 from sovcloud.project_checks.plaintext import plaintext_problem
-from sovcloud.project_checks.secrets_provider import provider_problems
-from sovcloud.results import Finding, PolicyInfo, Source, config_key
+from sovcloud.project_checks.secrets_provider import SALT_PENDING, provider_problems, salt_pending
+from sovcloud.results import Finding, Level, PolicyInfo, Source, config_key
 from sovcloud.results import builtin_policies as rules
 
 __all__ = ["check_project"]
@@ -89,7 +89,16 @@ def _stack_file(
         document = load_document(path)
     except (OSError, DocumentError) as error:
         return [_finding(rules.SECRETS_PROVIDER, shown, None, f"cannot read the stack file: {error}")]
-    found = [_finding(rules.SECRETS_PROVIDER, shown, key, message) for key, message in provider_problems(document)]
+    if salt_pending(document):
+        stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        note = SALT_PENDING.format(stack=stack)  # a note: `pulumi stack init` writes the salt
+        found = [
+            Finding.of(
+                rules.SECRETS_PROVIDER, note, Source.PROJECT, level=Level.ADVISORY, file=shown, key="encryptionsalt"
+            )
+        ]
+    else:
+        found = [_finding(rules.SECRETS_PROVIDER, shown, key, message) for key, message in provider_problems(document)]
     if "environment" in document.data:
         found.append(
             _finding(rules.NO_ESC_ENVIRONMENT, shown, "environment", esc_problem(document.data["environment"]))

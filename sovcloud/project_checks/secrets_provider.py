@@ -52,6 +52,28 @@ def salt_problem(salt: object) -> str | None:
     return None
 
 
+def _holds_secure_value(value: object) -> bool:
+    if isinstance(value, dict):
+        return set(value) == {"secure"} or any(_holds_secure_value(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_secure_value(v) for v in value)
+    return False
+
+
+def salt_pending(document: Document) -> bool:
+    """A fresh passphrase stack file (as `sovcloud tenant new` writes without a passphrase): no salt yet
+    and no `secure:` value that would need one. `pulumi stack init` writes the salt, so this is a note."""
+    data = document.data
+    provider = data.get("secretsprovider")
+    return provider == PASSPHRASE and data.get("encryptionsalt") is None and not _holds_secure_value(data.get("config"))
+
+
+SALT_PENDING = (
+    "is missing: `pulumi stack init {stack} --secrets-provider passphrase` writes it (with the passphrase in "
+    "PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE); the file holds no secret yet, so nothing waits on it"
+)
+
+
 def provider_problems(document: Document) -> Iterator[tuple[str, str]]:
     """(key, message) for each way the stack file's secrets provider leaves the federation."""
     data = document.data

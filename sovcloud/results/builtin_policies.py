@@ -40,6 +40,21 @@ NO_OVERLAP = PolicyInfo(
     remediation_steps="Allocate tenant ranges with `sovcloud tenant new`, which skips every range already in stacks/.",
     policy_type="stack",
 )
+UNIQUE_ALLOCATIONS = PolicyInfo(
+    name="stack-files-allocate-uniquely",
+    description=(
+        "Across every stack file in stacks/, tenant names, project names, ranges and link addresses are "
+        "each held by one file only."
+    ),
+    enforcement_level=Level.MANDATORY,
+    severity="high",
+    tags=("isolation", "address-plan"),
+    remediation_steps=(
+        "Remove the copied stack file, or make a new tenant with `sovcloud tenant new`, which allocates "
+        "names, ranges and link addresses no other stack file holds."
+    ),
+    policy_type="stack",
+)
 
 TECHNICAL_DATA = Framework(
     name="SecNumCloud",
@@ -153,4 +168,4 @@ PROJECT: tuple[PolicyInfo, ...] = (
 )
 
 # What an offline check describes besides the pack's own policies, in the order reports list them.
-OFFLINE_CHECK: tuple[PolicyInfo, ...] = (*PROJECT, CONFIG, PROGRAM, NO_OVERLAP)
+OFFLINE_CHECK: tuple[PolicyInfo, ...] = (*PROJECT, CONFIG, PROGRAM, NO_OVERLAP, UNIQUE_ALLOCATIONS)

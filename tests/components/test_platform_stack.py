@@ -63,36 +63,52 @@ def test_nothing_is_external_shared_or_has_a_gateway(platform_run: OfflineStack)
     assert not platform_run.of_type("openstack:networking/floatingIp:FloatingIp")
 
 
-def test_routes_reach_only_the_partner_site_over_the_interconnect(
+def test_border_routes_reach_only_the_other_sites_ranges_via_their_border_address(
     platform_run: OfflineStack, catalogue: Catalogue
 ) -> None:
     routes = platform_run.of_type("openstack:networking/routerRoute:RouterRoute")
-    assert len(routes) == 4
+    assert len(routes) == 2 * len(catalogue.sites) * (len(catalogue.sites) - 1)
     for route in routes:
         site = catalogue.site(route.site or "")
-        partner = catalogue.partner_site(site.key)
         destination = ipaddress.ip_network(route.inputs["destinationCidr"])
-        assert destination in partner.ranges
+        (other,) = [o for o in catalogue.other_sites(site.key) if destination in o.ranges]
         next_hop = ipaddress.ip_address(route.inputs["nextHop"])
-        assert next_hop in (partner.transit.ipv4 if next_hop.version == 4 else partner.transit.ipv6)
+        assert next_hop == (other.border.ipv4 if next_hop.version == 4 else other.border.ipv6)
 
 
-def test_transit_subnets_share_the_segment_but_hand_out_only_their_own_pool(
+def test_backbone_subnets_share_the_segment_but_hand_out_only_the_sites_border_address(
     platform_run: OfflineStack, catalogue: Catalogue
 ) -> None:
-    transit = [
+    backbone = [
         s
         for s in platform_run.of_type("openstack:networking/subnet:Subnet")
         if s.inputs["name"].startswith("interconnect")
     ]
-    assert len(transit) == 4
-    for subnet in transit:
+    assert len(backbone) == 2 * len(catalogue.sites)
+    for subnet in backbone:
         site = catalogue.site(subnet.site or "")
-        pool = site.transit.ipv4 if subnet.inputs["ipVersion"] == 4 else site.transit.ipv6
-        (allocation,) = subnet.inputs["allocationPools"]
-        assert ipaddress.ip_address(allocation["start"]) in pool
-        assert ipaddress.ip_address(allocation["end"]) in pool
+        version = int(subnet.inputs["ipVersion"])
+        assert subnet.inputs["cidr"] == str(getattr(catalogue.address_plan.backbone, f"ipv{version}"))
+        border = str(site.border.ipv4 if version == 4 else site.border.ipv6)
+        assert subnet.inputs["allocationPools"] == [{"start": border, "end": border}]
         assert subnet.inputs["noGateway"] is True
+
+
+def test_each_sites_tenant_link_network_has_one_subnet_per_block_and_the_border_on_host_one(
+    platform_run: OfflineStack, catalogue: Catalogue
+) -> None:
+    links = [
+        s
+        for s in platform_run.of_type("openstack:networking/subnet:Subnet")
+        if s.inputs["name"].startswith("tenant-links")
+    ]
+    for key, site in catalogue.sites.items():
+        cidrs = [s.inputs["cidr"] for s in links if s.site == key]
+        assert cidrs == [str(b) for b in site.tenant_links.all_blocks()]
+    ports = {p.inputs["name"]: p for p in platform_run.of_type("openstack:networking/port:Port")}
+    for key, site in catalogue.sites.items():
+        addresses = [ip["ipAddress"] for ip in ports[f"border-{key}-links"].inputs["fixedIps"]]
+        assert addresses == [str(b.network_address + 1) for b in site.tenant_links.all_blocks()]
 
 
 def test_platform_subnets_stay_in_the_site_platform_pool_and_use_site_dns(
@@ -101,7 +117,7 @@ def test_platform_subnets_stay_in_the_site_platform_pool_and_use_site_dns(
     subnets = [
         s
         for s in platform_run.of_type("openstack:networking/subnet:Subnet")
-        if not s.inputs["name"].startswith("interconnect")
+        if not s.inputs["name"].startswith(("interconnect", "tenant-links"))
     ]
     assert len(subnets) == 12
     for subnet in subnets:

@@ -53,7 +53,7 @@ def test_volumes_are_encrypted_in_the_active_site_with_their_copy_in_the_partner
 ) -> None:
     config, result = config_of(stack), run(stack)
     active = config.active_site(catalogue)
-    partner = catalogue.partner_site(active).key
+    partner = config.other_site(active)
     volumes = result.of_type(VOLUME)
     assert all(v.inputs["volumeType"] in ENCRYPTED_VOLUME_TYPES for v in volumes)
     for volume in config.volumes:

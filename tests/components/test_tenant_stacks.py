@@ -142,7 +142,7 @@ def test_security_groups_delete_defaults_and_allow_only_the_plan(
 
 
 @pytest.mark.parametrize("stack", TENANT_STACKS)
-def test_routes_lead_only_to_the_tenant_on_the_partner_site_and_to_platform_services(
+def test_routes_lead_only_to_the_tenants_own_ranges_and_platform_services_via_the_border(
     stack: str,
     run_tenant: RunTenant,
     catalogue: Catalogue,
@@ -151,17 +151,16 @@ def test_routes_lead_only_to_the_tenant_on_the_partner_site_and_to_platform_serv
     config = tenant_config(stack)
     for route in result.of_type("openstack:networking/routerRoute:RouterRoute"):
         site = catalogue.site(route.site or "")
-        partner = catalogue.partner_site(site.key)
         destination = ipaddress.ip_network(route.inputs["destinationCidr"])
         hop = ipaddress.ip_address(route.inputs["nextHop"])
-        ours, theirs = config.sites[site.key], config.sites[partner.key]
+        ours, theirs = config.sites[site.key], config.sites[config.other_site(site.key)]
+        own_link = ours.transit.ipv4 if hop.version == 4 else ours.transit.ipv6
         services = [net for name in config.services for net in site.services[name].networks()]
-        if destination in (theirs.ipv4, theirs.ipv6):  # tenant router -> partner's tenant router
-            assert hop in (theirs.transit.ipv4, theirs.transit.ipv6)
-        elif destination in services:  # tenant router -> the site's border router
-            assert hop == (site.transit.ipv4 if hop.version == 4 else site.transit.ipv6).network_address + 1
+        if destination in (theirs.ipv4, theirs.ipv6) or destination in services:
+            # tenant router -> the border router's address in the tenant's own link block (on-link)
+            assert hop == site.tenant_links.border_address(own_link)
         else:  # the border router's way back to the tenant
-            assert destination in (ours.ipv4, ours.ipv6) and hop in (ours.transit.ipv4, ours.transit.ipv6)
+            assert destination in (ours.ipv4, ours.ipv6) and hop == own_link
 
 
 @pytest.mark.parametrize("stack", TENANT_STACKS)
