@@ -103,8 +103,8 @@ def test_each_sites_tenant_link_network_has_one_subnet_per_block_and_the_border_
         if s.inputs["name"].startswith("tenant-links")
     ]
     for key, site in catalogue.sites.items():
-        cidrs = [s.inputs["cidr"] for s in links if s.site == key]
-        assert cidrs == [str(b) for b in site.tenant_links.all_blocks()]
+        cidrs = sorted(s.inputs["cidr"] for s in links if s.site == key)
+        assert cidrs == sorted(str(b) for b in site.tenant_links.all_blocks())
     ports = {p.inputs["name"]: p for p in platform_run.of_type("openstack:networking/port:Port")}
     for key, site in catalogue.sites.items():
         addresses = [ip["ipAddress"] for ip in ports[f"border-{key}-links"].inputs["fixedIps"]]
