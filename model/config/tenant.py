@@ -294,8 +294,8 @@ class TenantConfig(Strict):
             )
         elif self.replica_site is not None and self.replica_site == self.primary_site:
             found.append((("replicaSite",), "must differ from primarySite: the replica is the other copy"))
-        if found:
-            return found
+        if found or self.primary_site not in catalogue.sites:
+            return found  # an unknown primary is reported at primarySite, and nowhere else
         replica = self.replica
         if self.replica_site is None and len(self.sites) != 2:
             others = [key for key in catalogue.sites if key != self.primary_site]
