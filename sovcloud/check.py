@@ -10,6 +10,7 @@ changed stack against the base. The result does not depend on `jobs`, the shard 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from concurrent.futures import Future
@@ -21,6 +22,7 @@ from federation_catalogue import PACK_CATALOGUE, pack_catalogue
 from federation_catalogue.errors import ConfigError
 
 from model.bounded_text import UnreadableFile
+from model.config.tenant import DEFAULT_PLATFORM_STACK
 from sovcloud.cache import CACHE_DIR, ResultCache
 from sovcloud.changes import InputFiles, changed_files, describe_change, extract_base, touched_inputs
 from sovcloud.engine.stack_files import Project, StackFile, discover_stacks, load_stack_file
@@ -126,6 +128,29 @@ def _plan(options: CheckOptions, project: Project, pack_dir: Path, files: list[S
     return plan
 
 
+def with_platforms_read(stack_files: list[StackFile], project: Project) -> list[StackFile]:
+    """The stacks to run, plus the platform stack each named tenant reads and that was not named: a
+    tenant checked on its own previews the platform it builds on, first, as `pulumi preview` needs
+    that stack's outputs."""
+    named = {f.stack for f in stack_files}
+    missing: list[str] = []
+    for stack_file in stack_files:
+        if stack_file.config.get(f"{project.name}:kind") != "tenant":
+            continue
+        try:
+            body = json.loads(stack_file.config.get(f"{project.name}:tenant", "{}"))
+        except ValueError:
+            continue  # the tenant's own validation reports it
+        reference = body.get("platformStack", DEFAULT_PLATFORM_STACK) if isinstance(body, dict) else None
+        platform = str(reference).rsplit("/", 1)[-1] if isinstance(reference, str) else None
+        if platform and platform not in named and platform not in missing:
+            missing.append(platform)
+    if not missing:
+        return stack_files
+    extra = discover_stacks(project.stack_config_dir, project.name, missing)
+    return sorted([*extra, *stack_files], key=lambda f: (f.stack != "platform", f.stack))
+
+
 def run_check(options: CheckOptions) -> CheckResult:
     """The whole check; never raises for a broken stack (that is a finding), only for a broken setup."""
     root = options.project_root
@@ -137,7 +162,7 @@ def run_check(options: CheckOptions) -> CheckResult:
     except ConfigError as error:
         result.project_findings += error_findings(error, relative(pack_dir / PACK_CATALOGUE, root))
         return result
-    files = discover_stacks(project.stack_config_dir, project.name, options.stacks)
+    files = with_platforms_read(discover_stacks(project.stack_config_dir, project.name, options.stacks), project)
     setup = Setup(
         project,
         pack_dir if options.policies_enabled else None,
