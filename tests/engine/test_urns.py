@@ -63,8 +63,8 @@ def test_the_offline_run_reports_engine_urns(platform_run: OfflineStack) -> None
         assert qualified_type(record.urn) == f"{expected_prefix}{record.type}"
         nested += qualified_type(record.urn).count("$") >= 2
     assert nested, "the platform has grandchildren: their URNs carry every ancestor's type"
-    transit = (
+    backbone = (
         "urn:pulumi:platform::sovcloud::sovcloud:federation:Federation$sovcloud:federation:InterconnectSite"
-        "$openstack:networking/network:Network::federation-lu-transit"
+        "$openstack:networking/network:Network::federation-lu-backbone"
     )
-    assert transit in by_urn
+    assert backbone in by_urn
